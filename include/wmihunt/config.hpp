@@ -1,0 +1,56 @@
+// config: command-line options, first as parsed text, then validated into a Config.
+#pragma once
+
+#include "wmihunt/detection.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace wmihunt {
+
+// A usage mistake: what() is a one-line message for "wmihunt: error: ...".
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class Format { table, csv };
+
+// The options exactly as typed, filled by CLI11.
+struct RawOptions {
+    std::vector<std::string> paths;
+    std::vector<std::string> detections;
+    std::string format = "table";
+    std::string output;
+    std::string output_dir;
+    bool no_default_exclusions = false;
+};
+
+// Validated settings the run works from.
+struct Config {
+    std::vector<std::filesystem::path> paths;
+    std::vector<const Detection*> detections; // in table order, each once
+    Format format = Format::table;
+    std::optional<std::filesystem::path> output;     // one file for everything
+    std::optional<std::filesystem::path> output_dir; // one file per detection
+    bool default_exclusions = true;
+};
+
+// Declares every option on `app`, storing into `raw`. The one definition of the options:
+// --help, the man page test and README's option list all follow it.
+void add_options(CLI::App& app, RawOptions& raw);
+
+// Checks the combination of options; throws UsageError naming the problem and the way out.
+Config make_config(const RawOptions& raw);
+
+// Name of the file --output-dir writes for `detection` and `format` ("temporary.csv").
+std::string output_file_name(const Detection& detection, Format format);
+
+} // namespace wmihunt

@@ -1,0 +1,93 @@
+// inputs: directory walking and de-duplication of input paths.
+#include "wmihunt/inputs.hpp"
+
+#include <algorithm>
+#include <set>
+#include <system_error>
+
+namespace wmihunt {
+
+namespace fs = std::filesystem;
+
+bool has_evtx_extension(const fs::path& path) {
+    std::string ext = path.extension().string();
+    if (ext.size() != 5)
+        return false;
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext == ".evtx";
+}
+
+namespace {
+
+std::string reason_of(const std::error_code& ec) {
+    if (ec == std::errc::no_such_file_or_directory)
+        return "no such file or directory";
+    if (ec == std::errc::permission_denied)
+        return "permission denied";
+    return ec.message();
+}
+
+void walk_directory(const fs::path& root, std::vector<fs::path>& found,
+                    std::vector<InputProblem>& problems) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
+    if (ec) {
+        problems.push_back({root, reason_of(ec)});
+        return;
+    }
+    std::vector<fs::path> files;
+    for (fs::recursive_directory_iterator end; it != end;) {
+        const fs::directory_entry& entry = *it;
+        std::error_code type_ec;
+        if (entry.is_directory(type_ec) && !entry.is_symlink(type_ec)) {
+            // Probe readability now so an unreadable subdirectory is reported by name
+            // instead of ending the walk.
+            std::error_code probe;
+            fs::directory_iterator check(entry.path(), probe);
+            if (probe) {
+                problems.push_back({entry.path(), "cannot read directory: " + reason_of(probe)});
+                it.disable_recursion_pending();
+            }
+        } else if (entry.is_regular_file(type_ec) && has_evtx_extension(entry.path())) {
+            files.push_back(entry.path());
+        }
+        it.increment(ec);
+        if (ec) {
+            problems.push_back({root, "directory walk stopped: " + reason_of(ec)});
+            break;
+        }
+    }
+    std::sort(files.begin(), files.end());
+    found.insert(found.end(), files.begin(), files.end());
+}
+
+} // namespace
+
+InputSet collect_inputs(const std::vector<fs::path>& paths) {
+    InputSet set;
+    std::vector<fs::path> candidates;
+    for (const auto& path : paths) {
+        std::error_code ec;
+        auto status = fs::status(path, ec);
+        if (ec || !fs::exists(status)) {
+            set.problems.push_back({path, ec ? reason_of(ec) : "no such file or directory"});
+            continue;
+        }
+        if (fs::is_directory(status))
+            walk_directory(path, candidates, set.problems);
+        else
+            candidates.push_back(path);
+    }
+    std::set<fs::path> seen;
+    for (auto& path : candidates) {
+        std::error_code ec;
+        fs::path canonical = fs::weakly_canonical(path, ec);
+        if (!seen.insert(ec ? path : canonical).second)
+            continue;
+        set.files.push_back(std::move(path));
+    }
+    return set;
+}
+
+} // namespace wmihunt

@@ -1,0 +1,274 @@
+// reader: libevtx calls, wrapped in RAII, turned into RawRecord values.
+#include "wmihunt/reader.hpp"
+
+#include <libevtx.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace wmihunt {
+
+namespace {
+
+struct FileDeleter {
+    void operator()(libevtx_file_t* file) const {
+        libevtx_file_close(file, nullptr);
+        libevtx_file_free(&file, nullptr);
+    }
+};
+using FilePtr = std::unique_ptr<libevtx_file_t, FileDeleter>;
+
+struct RecordDeleter {
+    void operator()(libevtx_record_t* record) const { libevtx_record_free(&record, nullptr); }
+};
+using RecordPtr = std::unique_ptr<libevtx_record_t, RecordDeleter>;
+
+// Collects a libevtx error out-parameter and releases it on scope exit.
+class ErrorSlot {
+  public:
+    ErrorSlot() = default;
+    ErrorSlot(const ErrorSlot&) = delete;
+    ErrorSlot& operator=(const ErrorSlot&) = delete;
+    ~ErrorSlot() { release(); }
+    // The out-parameter for the next libevtx call; drops any earlier error.
+    libevtx_error_t** out() {
+        release();
+        return &m_raw;
+    }
+    // The innermost message of the error chain, on one line.
+    std::string message() {
+        if (m_raw == nullptr)
+            return "unknown libevtx error";
+        char buffer[2048] = {};
+        libevtx_error_sprint(m_raw, buffer, sizeof buffer);
+        std::string text(buffer);
+        auto last = text.find_last_not_of("\r\n");
+        text.erase(last == std::string::npos ? 0 : last + 1);
+        auto nl = text.find_last_of('\n');
+        if (nl != std::string::npos)
+            text = text.substr(nl + 1);
+        return text;
+    }
+
+  private:
+    void release() {
+        if (m_raw != nullptr)
+            libevtx_error_free(&m_raw);
+        m_raw = nullptr;
+    }
+
+    libevtx_error_t* m_raw = nullptr;
+};
+
+// Reads a UTF-8 string attribute through libevtx's size/get function pair. An absent
+// value (return 0) or an error yields an empty string.
+template <typename SizeFn, typename GetFn>
+std::string get_utf8(libevtx_record_t* record, SizeFn size_fn, GetFn get_fn) {
+    size_t size = 0;
+    if (size_fn(record, &size, nullptr) != 1 || size == 0)
+        return {};
+    std::string out(size, '\0');
+    if (get_fn(record, reinterpret_cast<uint8_t*>(out.data()), size, nullptr) != 1)
+        return {};
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+std::string get_value(libevtx_record_t* record, int index) {
+    size_t size = 0;
+    if (libevtx_record_get_utf8_string_size(record, index, &size, nullptr) != 1 || size == 0)
+        return {};
+    std::string out(size, '\0');
+    if (libevtx_record_get_utf8_string(record, index, reinterpret_cast<uint8_t*>(out.data()), size,
+                                       nullptr) != 1)
+        return {};
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+// 100 ns ticks between 1601-01-01 (FILETIME) and 1970-01-01 (Unix epoch).
+constexpr int64_t filetime_epoch_offset = 116444736000000000LL;
+
+bool time_from_xml(const std::string& xml, int64_t& ticks) {
+    static constexpr std::string_view key = "<TimeCreated SystemTime=\"";
+    auto pos = xml.find(key);
+    if (pos == std::string::npos)
+        return false;
+    pos += key.size();
+    auto end = xml.find('"', pos);
+    if (end == std::string::npos)
+        return false;
+    return parse_system_time(std::string_view(xml).substr(pos, end - pos), ticks);
+}
+
+void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provider,
+                 RawRecord& out) {
+    out.event_id = event_id;
+    out.provider = std::move(provider);
+    libevtx_record_get_identifier(record, &out.record_id, nullptr);
+    out.computer = get_utf8(record, libevtx_record_get_utf8_computer_name_size,
+                            libevtx_record_get_utf8_computer_name);
+    int count = 0;
+    out.values.clear();
+    if (libevtx_record_get_number_of_strings(record, &count, nullptr) == 1) {
+        out.values.reserve(static_cast<size_t>(count));
+        for (int i = 0; i < count; ++i)
+            out.values.push_back(get_value(record, i));
+    }
+    std::string xml = get_utf8(record, libevtx_record_get_utf8_xml_string_size,
+                               libevtx_record_get_utf8_xml_string);
+    out.time_from_header = !time_from_xml(xml, out.time_created);
+    if (out.time_from_header) {
+        uint64_t filetime = 0;
+        libevtx_record_get_written_time(record, &filetime, nullptr);
+        out.time_created = static_cast<int64_t>(filetime) - filetime_epoch_offset;
+    }
+}
+
+// Explains why `path` cannot be an EVTX file, or returns an empty string when it may be.
+std::string precheck(const std::filesystem::path& path) {
+    std::error_code ec;
+    auto status = std::filesystem::status(path, ec);
+    if (ec)
+        return ec == std::errc::no_such_file_or_directory ? "no such file" : ec.message();
+    if (std::filesystem::is_directory(status))
+        return "is a directory";
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::strerror(errno);
+    char signature[8] = {};
+    in.read(signature, sizeof signature);
+    auto got = in.gcount();
+    if (got == 0)
+        return "empty file (0 bytes), not an EVTX log";
+    if (got < 8 || std::memcmp(signature, "ElfFile", 8) != 0)
+        return "not an EVTX file (no \"ElfFile\" signature)";
+    return {};
+}
+
+} // namespace
+
+bool RecordSelector::wants_event_id(uint32_t event_id) const {
+    if (all)
+        return true;
+    for (const auto& key : keys)
+        if (key.second == event_id)
+            return true;
+    return false;
+}
+
+bool RecordSelector::wants(std::string_view provider, uint32_t event_id) const {
+    if (all)
+        return true;
+    for (const auto& key : keys)
+        if (key.second == event_id && key.first == provider)
+            return true;
+    return false;
+}
+
+bool parse_system_time(std::string_view text, int64_t& ticks) {
+    // YYYY-MM-DDTHH:MM:SS[.fraction]Z
+    if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+        text[13] != ':' || text[16] != ':')
+        return false;
+    auto number = [&](size_t pos, size_t len, int& value) {
+        value = 0;
+        for (size_t i = pos; i < pos + len; ++i) {
+            if (text[i] < '0' || text[i] > '9')
+                return false;
+            value = value * 10 + (text[i] - '0');
+        }
+        return true;
+    };
+    int year, month, day, hour, minute, second;
+    if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) || !number(11, 2, hour) ||
+        !number(14, 2, minute) || !number(17, 2, second))
+        return false;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return false;
+    size_t pos = 19;
+    int64_t fraction = 0;
+    int digits = 0;
+    if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+            if (digits < 7) {
+                fraction = fraction * 10 + (text[pos] - '0');
+                ++digits;
+            }
+            ++pos;
+        }
+    }
+    if (pos + 1 != text.size() || text[pos] != 'Z')
+        return false;
+    for (; digits < 7; ++digits)
+        fraction *= 10;
+    using namespace std::chrono;
+    auto ymd = year_month_day{std::chrono::year{year}, std::chrono::month{unsigned(month)},
+                              std::chrono::day{unsigned(day)}};
+    if (!ymd.ok())
+        return false;
+    int64_t days = sys_days{ymd}.time_since_epoch().count();
+    int64_t seconds = ((days * 24 + hour) * 60 + minute) * 60 + second;
+    ticks = seconds * 10'000'000 + fraction;
+    return true;
+}
+
+ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& selector,
+                    const std::function<void(const RawRecord&)>& sink) {
+    if (auto reason = precheck(path); !reason.empty())
+        throw InputError(reason);
+
+    ErrorSlot error;
+    libevtx_file_t* raw_file = nullptr;
+    if (libevtx_file_initialize(&raw_file, error.out()) != 1)
+        throw InputError("libevtx could not initialise: " + error.message());
+    std::unique_ptr<libevtx_file_t, void (*)(libevtx_file_t*)> unopened(
+        raw_file, [](libevtx_file_t* f) { libevtx_file_free(&f, nullptr); });
+    if (libevtx_file_open(raw_file, path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
+        throw InputError("not a readable EVTX file: " + error.message());
+    unopened.release();
+    FilePtr file(raw_file);
+
+    ReadStats stats;
+    uint32_t flags = 0;
+    if (libevtx_file_get_flags(file.get(), &flags, nullptr) == 1)
+        stats.dirty = (flags & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0;
+    stats.corrupted = libevtx_file_is_corrupted(file.get(), nullptr) == 1;
+
+    int count = 0;
+    if (libevtx_file_get_number_of_records(file.get(), &count, error.out()) != 1)
+        throw InputError("libevtx could not count the records: " + error.message());
+    stats.records_total = static_cast<uint64_t>(count);
+
+    RawRecord out;
+    for (int index = 0; index < count; ++index) {
+        libevtx_record_t* raw_record = nullptr;
+        if (libevtx_file_get_record_by_index(file.get(), index, &raw_record, error.out()) != 1 ||
+            raw_record == nullptr) {
+            ++stats.records_failed;
+            continue;
+        }
+        RecordPtr record(raw_record);
+        uint32_t event_id = 0;
+        if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
+            continue;
+        if (!selector.wants_event_id(event_id))
+            continue;
+        std::string provider = get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
+                                        libevtx_record_get_utf8_source_name);
+        if (!selector.wants(provider, event_id))
+            continue;
+        ++stats.records_selected;
+        fill_record(record.get(), event_id, std::move(provider), out);
+        sink(out);
+    }
+    return stats;
+}
+
+} // namespace wmihunt

@@ -1,0 +1,117 @@
+// The whole command in-process: help, version, usage errors, unreadable inputs, exit status.
+#include "wmihunt/app.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace wmihunt;
+namespace fs = std::filesystem;
+
+namespace {
+struct Run {
+    int status;
+    std::string out;
+    std::string err;
+};
+Run run_app(std::vector<std::string> args) {
+    args.insert(args.begin(), "wmihunt");
+    std::vector<const char*> argv;
+    for (const auto& a : args)
+        argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    int status = run(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {status, out.str(), err.str()};
+}
+// A per-process scratch directory, removed when the test run ends.
+struct Scratch {
+    fs::path dir = fs::temp_directory_path() / ("wmihunt-app-" + std::to_string(::getpid()));
+    ~Scratch() {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+    }
+};
+fs::path scratch(const std::string& name) {
+    static Scratch scratch;
+    fs::create_directories(scratch.dir);
+    return scratch.dir / name;
+}
+// An existing directory without logs.
+std::string empty_dir() {
+    fs::path dir = scratch("emptydir");
+    fs::create_directories(dir);
+    return dir.string();
+}
+} // namespace
+
+TEST_CASE("options --help and --version print to stdout and exit 0") {
+    Run help = run_app({"--help"});
+    CHECK(help.status == 0);
+    CHECK(help.out.find("--detection") != std::string::npos);
+    CHECK(help.out.find("Exit status") != std::string::npos);
+    Run version = run_app({"--version"});
+    CHECK(version.status == 0);
+    CHECK(version.out.rfind("wmihunt ", 0) == 0);
+}
+
+TEST_CASE("usage errors exit 2 with one 'wmihunt: error:' line") {
+    for (auto args : std::vector<std::vector<std::string>>{
+             {}, {"--bogus", "x"}, {"-d", "nope", "x"}, {"-f", "csv", "x"}, {"-f", "yaml", "x"}}) {
+        Run r = run_app(args);
+        CHECK(r.status == 2);
+        CHECK(r.err.rfind("wmihunt: error: ", 0) == 0);
+        CHECK(r.out.empty());
+    }
+}
+
+TEST_CASE("inputs that cannot be read are named with the reason, exit 2") {
+    fs::path text = scratch("not-evtx.evtx");
+    std::ofstream(text) << "this is not an event log\n";
+    fs::path empty = scratch("empty.evtx");
+    std::ofstream{empty};
+    Run r = run_app({"-f", "csv", "-d", "temporary", text.string(), empty.string(),
+                     scratch("missing.evtx").string()});
+    CHECK(r.status == 2);
+    CHECK(r.err.find(text.string() + ": not an EVTX file") != std::string::npos);
+    CHECK(r.err.find(empty.string() + ": empty file") != std::string::npos);
+    CHECK(r.err.find("missing.evtx: no such file or directory") != std::string::npos);
+    SECTION("and the (empty) results are still printed") {
+        CHECK(r.out == "ComputerName,query,count,firstTime,lastTime\r\n");
+    }
+}
+
+TEST_CASE("a directory without logs scans nothing, finds nothing, exits 0") {
+    Run r = run_app({empty_dir()});
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find(": 0 rows") != std::string::npos);
+}
+
+TEST_CASE("option --output-dir writes one CSV per detection, --output writes one file") {
+    fs::path dir = scratch("outdir");
+    fs::remove_all(dir);
+    Run r = run_app({"-f", "csv", "--output-dir", dir.string(), empty_dir()});
+    CHECK(r.status == 0);
+    CHECK(r.out.empty());
+    std::ifstream t(dir / "temporary.csv"), p(dir / "permanent.csv");
+    std::string first;
+    std::getline(t, first);
+    CHECK(first == "ComputerName,query,count,firstTime,lastTime\r");
+    std::getline(p, first);
+    CHECK(first == "dest,consumer,Message,count,firstTime,lastTime\r");
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 2);
+
+    fs::path file = scratch("out.txt");
+    r = run_app({"-o", file.string(), empty_dir()});
+    CHECK(r.out.empty());
+    CHECK(fs::file_size(file) > 0);
+}
+
+TEST_CASE("an output file that cannot be created is an error, exit 2") {
+    Run r = run_app({"-o", "/nonexistent-dir/x.txt", empty_dir()});
+    CHECK(r.status == 2);
+    CHECK(r.err.find("cannot write /nonexistent-dir/x.txt") != std::string::npos);
+}

@@ -1,0 +1,118 @@
+// The detection table and the per-event search: term, rex, exclusions, group key.
+#include "wmihunt/detection.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace wmihunt;
+
+namespace {
+Event temporary_event(std::string query, std::string cause = "Temporary",
+                      std::string host = "HOST-1") {
+    RawRecord record;
+    record.event_id = 5860;
+    record.provider = "Microsoft-Windows-WMI-Activity";
+    record.computer = std::move(host);
+    record.time_created = 100;
+    record.values = {"ROOT\\cimv2", std::move(query), "DOM\\user", "1234", "WS1", std::move(cause)};
+    return *extract(record);
+}
+Event permanent_event(std::string consumer, std::string cause = "Binding EventFilter: \n};\n") {
+    RawRecord record;
+    record.event_id = 5861;
+    record.provider = "Microsoft-Windows-WMI-Activity";
+    record.computer = "HOST-2";
+    record.values = {"//./root/subscription", "F", std::move(consumer), std::move(cause)};
+    return *extract(record);
+}
+} // namespace
+
+TEST_CASE("the detection table holds both seed analytics as data") {
+    REQUIRE(detections().size() >= 2);
+    const Detection* t = find_detection("temporary");
+    const Detection* p = find_detection("permanent");
+    REQUIRE(t);
+    REQUIRE(p);
+    CHECK(t->event_id == 5860);
+    CHECK(p->event_id == 5861);
+    CHECK(t->columns == std::vector<std::string_view>{"ComputerName", "query"});
+    CHECK(p->columns == std::vector<std::string_view>{"dest", "consumer", "Message"});
+    CHECK(t->default_exclusions.size() == 2);
+    CHECK(p->default_exclusions.size() == 1);
+    CHECK(find_detection("nope") == nullptr);
+}
+
+TEST_CASE("temporary: rex takes the query up to ';', '|', '^' or '$' but across newlines") {
+    CompiledDetection d(*find_detection("temporary"), true);
+    SECTION("up to the semicolon that ends the value in the Message") {
+        auto key = d.group_key(temporary_event("SELECT * FROM __InstanceCreationEvent"));
+        REQUIRE(key);
+        CHECK(*key == std::vector<std::string>{"HOST-1", "SELECT * FROM __InstanceCreationEvent"});
+    }
+    SECTION("a newline inside the query does not end it") {
+        auto key = d.group_key(temporary_event("SELECT *\nFROM X"));
+        REQUIRE(key);
+        CHECK((*key)[1] == "SELECT *\nFROM X");
+    }
+    SECTION("'|', '^' and '$' end it") {
+        CHECK((*d.group_key(temporary_event("SELECT a|b")))[1] == "SELECT a");
+        CHECK((*d.group_key(temporary_event("SELECT a^b")))[1] == "SELECT a");
+        CHECK((*d.group_key(temporary_event("SELECT a$b")))[1] == "SELECT a");
+    }
+    SECTION("an empty query gives no match: the event has no query field and is dropped") {
+        // "NotificationQuery = ; UserName" - \s+ eats the space, then [^;...]+ needs a char.
+        CHECK_FALSE(d.group_key(temporary_event("")));
+    }
+}
+
+TEST_CASE("temporary: the term Temporary must be a token of the Message") {
+    CompiledDetection d(*find_detection("temporary"), false);
+    CHECK(d.group_key(temporary_event("SELECT 1", "Temporary")));
+    CHECK(d.group_key(temporary_event("SELECT 1", "temporary")));
+    CHECK_FALSE(d.group_key(temporary_event("SELECT 1", "Permanent")));
+}
+
+TEST_CASE("temporary: default exclusions are whole-value, case-insensitive comparisons") {
+    std::string sc = "SELECT * FROM __InstanceOperationEvent WHERE TargetInstance ISA "
+                     "'AntiVirusProduct' OR TargetInstance ISA 'FirewallProduct' OR "
+                     "TargetInstance ISA 'AntiSpywareProduct'";
+    CompiledDetection with(*find_detection("temporary"), true);
+    CompiledDetection without(*find_detection("temporary"), false);
+    CHECK_FALSE(with.group_key(temporary_event(sc)));
+    CHECK(without.group_key(temporary_event(sc)));
+    CHECK_FALSE(with.group_key(temporary_event(
+        "select * from win32_processstarttrace where processname = 'WSMPROVHOST.EXE'")));
+    SECTION("Sysmon's own watcher (note 5WHERE, as logged) is not excluded") {
+        CHECK(with.group_key(temporary_event(
+            "SELECT * FROM __InstanceOperationEvent WITHIN 5WHERE TargetInstance ISA "
+            "'__EventConsumer'")));
+    }
+}
+
+TEST_CASE("temporary: an event with an empty host is dropped, as stats by drops it") {
+    CompiledDetection d(*find_detection("temporary"), true);
+    CHECK_FALSE(d.group_key(temporary_event("SELECT 1", "Temporary", "")));
+}
+
+TEST_CASE("permanent: consumer, Message key and the SCM exclusion") {
+    CompiledDetection d(*find_detection("permanent"), true);
+    auto e = permanent_event("ActiveScriptEventConsumer=\"KillProcess\"");
+    auto key = d.group_key(e);
+    REQUIRE(key);
+    REQUIRE(key->size() == 3);
+    CHECK((*key)[0] == "HOST-2");
+    CHECK((*key)[1] == "ActiveScriptEventConsumer=\"KillProcess\"");
+    CHECK((*key)[2] == *e.field("Message"));
+    CHECK_FALSE(d.group_key(permanent_event("NTEventLogEventConsumer=\"SCM Event Log Consumer\"")));
+    CHECK_FALSE(d.group_key(permanent_event("ntEventLogEventConsumer=\"scm event log consumer\"")));
+    CHECK(CompiledDetection(*find_detection("permanent"), false)
+              .group_key(permanent_event("NTEventLogEventConsumer=\"SCM Event Log Consumer\"")));
+    SECTION("without the term Binding the event does not match") {
+        CHECK_FALSE(d.group_key(permanent_event("CommandLineEventConsumer=\"x\"", "Unbound")));
+    }
+}
+
+TEST_CASE("a detection ignores other event ids and providers") {
+    CompiledDetection d(*find_detection("permanent"), true);
+    Event e = temporary_event("SELECT 1");
+    CHECK_FALSE(d.group_key(e));
+}

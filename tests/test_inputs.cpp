@@ -1,0 +1,78 @@
+// Expanding paths: recursion, extensions, odd names, problems, duplicates, symlinks.
+#include "wmihunt/inputs.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <unistd.h>
+
+using namespace wmihunt;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        path = fs::temp_directory_path() / ("wmihunt-inputs-" + std::to_string(::getpid()));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    fs::path touch(const fs::path& relative) const {
+        fs::create_directories((path / relative).parent_path());
+        std::ofstream(path / relative) << "x";
+        return path / relative;
+    }
+};
+} // namespace
+
+TEST_CASE("has_evtx_extension is case-insensitive and exact") {
+    CHECK(has_evtx_extension("a.evtx"));
+    CHECK(has_evtx_extension("A.EVTX"));
+    CHECK(has_evtx_extension("Microsoft-Windows-WMI-Activity%4Operational.Evtx"));
+    CHECK_FALSE(has_evtx_extension("a.evtx.bak"));
+    CHECK_FALSE(has_evtx_extension("a.evt"));
+    CHECK_FALSE(has_evtx_extension("evtx"));
+}
+
+TEST_CASE("a directory is searched recursively for *.evtx, sorted") {
+    TempDir dir;
+    dir.touch("b/Security.evtx");
+    dir.touch("a/Microsoft-Windows-WMI-Activity%4Operational.evtx");
+    dir.touch("a/with space.EVTX");
+    dir.touch("a/notes.txt");
+    InputSet set = collect_inputs({dir.path});
+    CHECK(set.problems.empty());
+    REQUIRE(set.files.size() == 3);
+    CHECK(set.files[0] == dir.path / "a/Microsoft-Windows-WMI-Activity%4Operational.evtx");
+    CHECK(set.files[1] == dir.path / "a/with space.EVTX");
+    CHECK(set.files[2] == dir.path / "b/Security.evtx");
+}
+
+TEST_CASE("a named file is taken whatever its extension; a missing one is a problem") {
+    TempDir dir;
+    auto txt = dir.touch("log.txt");
+    InputSet set = collect_inputs({txt, dir.path / "missing.evtx"});
+    REQUIRE(set.files.size() == 1);
+    CHECK(set.files[0] == txt);
+    REQUIRE(set.problems.size() == 1);
+    CHECK(set.problems[0].path == dir.path / "missing.evtx");
+    CHECK(set.problems[0].reason == "no such file or directory");
+}
+
+TEST_CASE("the same file named twice, or also found in a named directory, is read once") {
+    TempDir dir;
+    auto f = dir.touch("x/a.evtx");
+    InputSet set = collect_inputs({f, dir.path / "x/../x/a.evtx", dir.path});
+    CHECK(set.files.size() == 1);
+}
+
+TEST_CASE("a symlink loop does not make the walk loop or leave the tree") {
+    TempDir dir;
+    dir.touch("t/a.evtx");
+    fs::create_directory_symlink(dir.path / "t", dir.path / "t/loop");
+    fs::create_directory_symlink("/", dir.path / "t/root");
+    InputSet set = collect_inputs({dir.path / "t"});
+    CHECK(set.files.size() == 1);
+    CHECK(set.problems.empty());
+}

@@ -16,6 +16,9 @@ enum class DamageKind {
     Truncate,          // file cut in the middle of chunk `chunk`
     SlackGarbage,      // chunk `chunk`: random bytes after the free space offset
     BadRecordSizeCopy, // record `record` (1-based in the file): trailing size copy wrong
+    // Marks a scenario whose events carry Null-typed values where the template declares a
+    // string or number (Windows writes empty strings instead); no bytes change after writing.
+    NullValues,
 };
 
 struct Damage {
@@ -26,7 +29,8 @@ struct Damage {
 };
 
 // Parses "bad_header_crc", "bad_chunk_header_crc", "bad_chunk_data_crc", "bad_chunk_magic",
-// "truncate", "slack_garbage", "bad_record_size_copy"; throws std::invalid_argument otherwise.
+// "truncate", "slack_garbage", "bad_record_size_copy", "null_values"; throws std::invalid_argument
+// otherwise.
 DamageKind parse_damage_kind(std::string_view name);
 std::string_view damage_kind_name(DamageKind kind);
 

@@ -111,7 +111,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         failed = true;
     }
 
-    ScanResult scan = scan_files(inputs.files, compiled);
+    ScanResult scan =
+        scan_files(inputs.files, compiled, ScanOptions{config.threads, config.screen});
     failed = report_files(err, scan) || failed;
     try {
         print_results(out, config, scan);

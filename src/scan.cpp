@@ -1,9 +1,98 @@
-// scan: the pipeline over files; one aggregator per detection.
+// scan: plans units of work (a file, or a range of its chunks), runs them in parallel with
+// per-thread aggregators, and merges the aggregators and per-file reports at the end.
 #include "wmihunt/scan.hpp"
 
 #include "wmihunt/extractor.hpp"
+#include "wmihunt/screen.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <thread>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 namespace wmihunt {
+
+namespace {
+
+// One piece of work: a whole file for libevtx (unscreened), or a range of its chunks.
+struct WorkUnit {
+    size_t file = 0;
+    bool whole_file = false;
+    uint64_t first_chunk = 0;
+    uint64_t chunk_count = 0;
+    std::vector<std::byte> header_block; // shared by the units of one file (copied: small)
+};
+
+struct UnitOutcome {
+    ReadStats stats;
+    std::string error;
+};
+
+// Read-only, and without touching the evidence's access time where the kernel lets us.
+int open_evidence(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM)
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    return fd;
+}
+
+class FileDescriptor {
+  public:
+    explicit FileDescriptor(int fd) : m_fd(fd) {}
+    ~FileDescriptor() {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return m_fd; }
+
+  private:
+    int m_fd;
+};
+
+// Splits one file into units, or returns the reason it cannot be read at all.
+std::string plan_file(size_t index, const std::filesystem::path& path, const ScanOptions& options,
+                      std::vector<WorkUnit>& units, ReadStats& file_stats) {
+    if (auto reason = evtx_precheck(path); !reason.empty())
+        return reason;
+    if (!options.screen) {
+        units.push_back(WorkUnit{index, true, 0, 0, {}});
+        return {};
+    }
+    FileDescriptor fd(open_evidence(path));
+    if (fd.get() < 0)
+        return std::strerror(errno);
+    std::vector<std::byte> header(evtx_header_block_size);
+    ssize_t got = ::pread(fd.get(), header.data(), header.size(), 0);
+    off_t size = ::lseek(fd.get(), 0, SEEK_END);
+    if (got < 0 || size < 0)
+        return std::strerror(errno);
+    auto parsed = parse_file_header(std::span(header.data(), static_cast<size_t>(got)));
+    if (!parsed || !parsed->well_formed() || static_cast<size_t>(got) < header.size()) {
+        // The screen cannot vouch for a file whose header it does not fully understand:
+        // libevtx reads it whole, as with --no-screen.
+        units.push_back(WorkUnit{index, true, 0, 0, {}});
+        return {};
+    }
+    file_stats.dirty = parsed->dirty();
+    uint64_t data = static_cast<uint64_t>(size) - evtx_header_block_size;
+    uint64_t chunks = (data + evtx_chunk_size - 1) / evtx_chunk_size;
+    for (uint64_t first = 0; first < chunks; first += scan_unit_chunks)
+        units.push_back(
+            WorkUnit{index, false, first, std::min(scan_unit_chunks, chunks - first), header});
+    return {};
+}
+
+} // namespace
 
 RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
     RecordSelector selector;
@@ -17,26 +106,67 @@ RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
 }
 
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
-                      const std::vector<CompiledDetection>& detections) {
+                      const std::vector<CompiledDetection>& detections,
+                      const ScanOptions& options) {
     ScanResult result;
     for (const auto& compiled : detections)
         result.results.push_back({&compiled.detection(), {}});
     RecordSelector selector = selector_for(detections);
-    for (const auto& path : files) {
-        FileReport report{path, {}, {}};
-        try {
-            report.stats = read_evtx(path, selector, [&](const RawRecord& record) {
-                auto event = extract(record);
-                if (!event)
-                    return;
-                for (size_t i = 0; i < detections.size(); ++i)
-                    if (auto key = detections[i].group_key(*event))
-                        result.results[i].aggregate.add(std::move(*key), event->time);
-            });
-        } catch (const InputError& error) {
-            report.error = error.what();
-        }
+    Screen screen(selector);
+
+    std::vector<WorkUnit> units;
+    for (size_t i = 0; i < files.size(); ++i) {
+        FileReport report{files[i], {}, {}};
+        report.error = plan_file(i, files[i], options, units, report.stats);
         result.files.push_back(std::move(report));
+    }
+
+    // Each thread aggregates into its own aggregators; each unit writes only its own
+    // outcome slot. Nothing is shared while the workers run.
+    using Partial = std::vector<Aggregator>;
+    tbb::enumerable_thread_specific<Partial> partials([&] { return Partial(detections.size()); });
+    std::vector<UnitOutcome> outcomes(units.size());
+    auto run_unit = [&](size_t u) {
+        const WorkUnit& unit = units[u];
+        Partial& partial = partials.local();
+        auto sink = [&](const RawRecord& record) {
+            auto event = extract(record);
+            if (!event)
+                return;
+            for (size_t i = 0; i < detections.size(); ++i)
+                if (auto key = detections[i].group_key(*event))
+                    partial[i].add(std::move(*key), event->time);
+        };
+        const auto& path = files[unit.file];
+        try {
+            if (unit.whole_file) {
+                outcomes[u].stats = read_evtx(path, selector, sink);
+                return;
+            }
+            FileDescriptor fd(open_evidence(path));
+            if (fd.get() < 0)
+                throw InputError(std::strerror(errno));
+            outcomes[u].stats = screen_and_read(fd.get(), unit.header_block, unit.first_chunk,
+                                                unit.chunk_count, screen, selector, sink);
+        } catch (const InputError& error) {
+            outcomes[u].error = error.what();
+        }
+    };
+
+    unsigned threads =
+        options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    tbb::task_arena arena(static_cast<int>(threads));
+    arena.execute(
+        [&] { tbb::parallel_for(size_t{0}, units.size(), [&](size_t u) { run_unit(u); }); });
+
+    for (const auto& partial : partials)
+        for (size_t i = 0; i < detections.size(); ++i)
+            result.results[i].aggregate.merge(partial[i]);
+    for (size_t u = 0; u < units.size(); ++u) {
+        FileReport& report = result.files[units[u].file];
+        report.stats += outcomes[u].stats;
+        if (!outcomes[u].error.empty() && report.error.empty())
+            report.error = outcomes[u].error;
     }
     return result;
 }

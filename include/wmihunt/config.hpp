@@ -31,6 +31,8 @@ struct RawOptions {
     std::string output;
     std::string output_dir;
     bool no_default_exclusions = false;
+    int threads = 0;
+    bool no_screen = false;
 };
 
 // Validated settings the run works from.
@@ -41,6 +43,8 @@ struct Config {
     std::optional<std::filesystem::path> output;     // one file for everything
     std::optional<std::filesystem::path> output_dir; // one file per detection
     bool default_exclusions = true;
+    unsigned threads = 0; // 0: one per core
+    bool screen = true;
 };
 
 // Declares every option on `app`, storing into `raw`. The one definition of the options:

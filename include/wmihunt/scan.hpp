@@ -28,12 +28,22 @@ struct ScanResult {
     std::vector<FileReport> files;        // one per input file, in input order
 };
 
+struct ScanOptions {
+    unsigned threads = 0; // worker threads; 0 = one per core
+    bool screen = true;   // skip chunks that cannot hold a selected record (see screen.hpp)
+};
+
+// Chunks per unit of work: a larger file is split into ranges read in parallel.
+constexpr uint64_t scan_unit_chunks = 256;
+
 // The records every detection in `detections` needs decoded.
 RecordSelector selector_for(const std::vector<CompiledDetection>& detections);
 
-// Reads every file and applies every detection to every selected record. A file that
-// cannot be read is reported in its FileReport and does not affect the others.
+// Reads every file and applies every detection to every selected record, on
+// options.threads threads. The rows do not depend on the thread count or on screening.
+// A file that cannot be read is reported in its FileReport and does not affect the others.
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
-                      const std::vector<CompiledDetection>& detections);
+                      const std::vector<CompiledDetection>& detections,
+                      const ScanOptions& options = {});
 
 } // namespace wmihunt

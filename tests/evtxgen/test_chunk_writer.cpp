@@ -81,6 +81,7 @@ TEST_CASE("a full chunk refuses a record and stays unchanged", "[chunk]") {
         ++id;
     CHECK(chunk.record_count() == id - 1);
     CHECK(chunk.used() > kChunkSize - 1024);
+    CHECK(chunk.used() <= kChunkSize - 8); // never exactly full (libevtx skips such a record)
     const std::size_t used = chunk.used();
     const std::uint8_t* c = chunk.finish();
     CHECK(load_u32(c + 48) == used);

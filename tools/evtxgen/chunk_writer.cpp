@@ -149,7 +149,9 @@ bool ChunkWriter::append(const Event& e, std::uint64_t record_id) {
     const auto buckets = m_template_buckets;
     const std::size_t defined = m_defined.size();
 
-    ByteWriter w(m_buf.data(), kChunkSize, start);
+    // A record never ends exactly at the chunk's end: libevtx 20181227 does not return a
+    // record whose end is the chunk's last byte (free space offset 65536).
+    ByteWriter w(m_buf.data(), kChunkSize - 8, start);
     w.raw(kRecordMagic, 4);
     const std::size_t size_at = w.pos();
     w.u32(0);

@@ -30,7 +30,7 @@ struct LogPlan {
     std::string file_name;
     std::uint64_t bytes;
     std::vector<Mix> mix;
-    std::uint64_t avg_record_bytes; // for spreading times over the corpus' time range
+    std::uint64_t avg_record_bytes; // measured average, spreads times over the 30-day range
     bool malicious_wmi;             // add this host's attacker subscriptions
 };
 
@@ -149,17 +149,17 @@ CorpusReport write_corpus(const CorpusOptions& o) {
             const std::uint64_t rest = per_host - wmi - sysmon;
             const std::uint64_t security = rest * 6 / 10;
             plans.push_back(
-                {"Microsoft-Windows-WMI-Activity%4Operational.evtx", wmi, wmi_mix(), 1300, true});
+                {"Microsoft-Windows-WMI-Activity%4Operational.evtx", wmi, wmi_mix(), 715, true});
             plans.push_back(
                 {"Microsoft-Windows-Sysmon%4Operational.evtx",
                  sysmon,
                  {{&spec("sysmon19"), 1}, {&spec("sysmon20"), 1}, {&spec("sysmon21"), 1}},
-                 900,
+                 760,
                  false});
             // Security and System logs: archives of at most 100 MiB each.
             for (auto [name, bytes, kind, avg] :
-                 {std::tuple{"Security", security, "security4624", std::uint64_t{1500}},
-                  std::tuple{"System", rest - security, "system7036", std::uint64_t{500}}}) {
+                 {std::tuple{"Security", security, "security4624", std::uint64_t{770}},
+                  std::tuple{"System", rest - security, "system7036", std::uint64_t{390}}}) {
                 std::uint64_t left = bytes;
                 for (int part = 0; left > 0; ++part) {
                     const std::uint64_t n = std::min<std::uint64_t>(left, 100 * kMiB);
@@ -181,7 +181,7 @@ CorpusReport write_corpus(const CorpusOptions& o) {
                          ? "Microsoft-Windows-WMI-Activity%4Operational.evtx"
                          : fmt::format(
                                "Archive-Microsoft-Windows-WMI-Activity%4Operational-{}.evtx", part),
-                     n, wmi_mix(), 1300, true});
+                     n, wmi_mix(), 715, true});
                 left -= n;
             }
         }
@@ -206,7 +206,7 @@ CorpusReport write_corpus(const CorpusOptions& o) {
                 t += 1 + rng.below(2 * step);
                 fill_default_event(s, host, t, rng, e);
                 if (plan.malicious_wmi && (s.event_id == 5860 || s.event_id == 5861) &&
-                    rng.chance(30))
+                    rng.chance(150))
                     malicious_event(h, malicious_n++, s.event_id == 5861, e, rng);
                 const std::uint64_t id = writer.write(e);
                 truth.add(e);

@@ -14,7 +14,8 @@ read by
 Modes:
   check_parsers.py --evtxgen BIN --scenarios DIR --fixtures DIR [--dump-cmd CMD]
       regenerates the fixtures with manifests into a temporary folder and checks the
-      committed files of DIR (fixtures) against them; damaged scenarios are skipped.
+      committed files of DIR (fixtures) against them; scenarios whose damage costs
+      records (bad magic, truncation, size copy, null values) are skipped.
   check_parsers.py [--dump-cmd CMD] FILE_OR_DIR...
       checks the given files (folders: every .evtx below) against their manifests.
 
@@ -216,9 +217,47 @@ def check_file(path, manifest_path, dump_cmd, skip_python):
     return len(manifest), [name for name, _ in readers]
 
 
+# Damage that leaves every record readable by both parsers: such files are checked in full.
+RECORD_PRESERVING_DAMAGE = {"bad_header_crc", "bad_chunk_header_crc", "bad_chunk_data_crc",
+                            "slack_garbage"}
+
+
 def damaged(scenario_path):
+    """True when the scenario's damage may cost records (those files are not compared)."""
     with open(scenario_path, encoding="utf-8") as f:
-        return "damage" in json.load(f)
+        kinds = {d["kind"] for d in json.load(f).get("damage", [])}
+    return bool(kinds - RECORD_PRESERVING_DAMAGE)
+
+
+def self_test(evtxgen, scenarios, dump_cmd):
+    """The comparison must notice a wrong value, a wrong time and a missing record."""
+    with tempfile.TemporaryDirectory(prefix="check_parsers_self.") as tmp:
+        subprocess.run([evtxgen, "scenario", os.path.join(scenarios, "single_host.json"),
+                        "--out", tmp, "--manifest"], check=True, stdout=subprocess.DEVNULL)
+        path = os.path.join(tmp, "single_host.evtx")
+        good = load_manifest(path + ".manifest.jsonl")
+        wrong_value = [dict(r) for r in good]
+        wrong_value[5] = dict(wrong_value[5], values=list(wrong_value[5]["values"]))
+        wrong_value[5]["values"][0] += "x"
+        wrong_time = [dict(r) for r in good]
+        t = wrong_time[7]["time_created"]  # YYYY-MM-DDTHH:MM:SS.fffffffZ: shift by 0.5 s
+        wrong_time[7] = dict(wrong_time[7], time_created=t[:20] + str((int(t[20]) + 5) % 10) + t[21:])
+        cases = {"a changed value": wrong_value, "a changed time": wrong_time,
+                 "a missing record": good[:-1]}
+        readers = [("python-evtx", read_python_evtx), ("evtxexport", read_evtxexport)]
+        if dump_cmd:
+            readers.append((dump_cmd, lambda p, m: read_dump(dump_cmd, p, m)))
+        failed = 0
+        for name, reader in readers:
+            compare(path, name, *reader(path, good))  # the true manifest agrees
+            for what, manifest in cases.items():
+                try:
+                    compare(path, name, *reader(path, manifest))
+                    print(f"FAIL self-test: {name} comparison missed {what}")
+                    failed += 1
+                except Mismatch:
+                    print(f"ok   self-test: {name} comparison notices {what}")
+        return 1 if failed else 0
 
 
 def main():
@@ -231,6 +270,8 @@ def main():
                     help="use PATH as --dump-cmd when that file exists (else say so and go on)")
     ap.add_argument("--skip-python-evtx", action="store_true",
                     help="only evtxexport (and --dump-cmd); python-evtx is slow on corpora")
+    ap.add_argument("--self-test", action="store_true",
+                    help="check that the comparison detects wrong manifests (needs --evtxgen, --scenarios)")
     ap.add_argument("paths", nargs="*")
     args = ap.parse_args()
 
@@ -239,6 +280,10 @@ def main():
             args.dump_cmd = args.optional_dump
         else:
             print(f"note: {args.optional_dump} not built; checking python-evtx and evtxexport only")
+    if args.self_test:
+        if not (args.evtxgen and args.scenarios):
+            ap.error("--self-test needs --evtxgen and --scenarios")
+        return self_test(args.evtxgen, args.scenarios, args.dump_cmd)
     pairs = []  # (evtx file, manifest)
     tmp = None
     if args.evtxgen:
@@ -252,7 +297,7 @@ def main():
                 continue
             stem = name[:-5]
             if damaged(os.path.join(args.scenarios, name)):
-                print(f"skip {stem}: damaged on purpose")
+                print(f"skip {stem}: damaged on purpose, records lost")
                 continue
             single = os.path.join(args.fixtures, stem + ".evtx")
             files = [single] if os.path.exists(single) else [

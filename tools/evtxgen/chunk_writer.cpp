@@ -212,7 +212,7 @@ const std::uint8_t* ChunkWriter::finish() {
     for (std::size_t i = 0; i < 32; ++i)
         store_u32(h + 384 + 4 * i, m_template_buckets[i]);
     store_u32(h + 52, chunk_records_crc(h));
-    store_u32(h + 120, 1); // flags: Windows writes 1 in every closed chunk we have seen
+    store_u32(h + 120, 1); // flags: 1, as in the chunks of Windows-written logs
     store_u32(h + 124, chunk_header_crc(h));
     return h;
 }

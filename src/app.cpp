@@ -64,6 +64,11 @@ bool report_files(std::ostream& err, const ScanResult& scan) {
                        "wmihunt: warning: {}: {} of {} records could not be decoded and were "
                        "skipped\n",
                        file.path.string(), file.stats.records_failed, file.stats.records_total);
+        if (file.stats.records_missing > 0)
+            fmt::print(err,
+                       "wmihunt: warning: {}: {} records that the chunk headers announce were "
+                       "not returned by libevtx (it stopped inside a damaged chunk)\n",
+                       file.path.string(), file.stats.records_missing);
     }
     return failed;
 }

@@ -277,6 +277,7 @@ ReadStats& ReadStats::operator+=(const ReadStats& other) {
     records_decoded += other.records_decoded;
     records_failed += other.records_failed;
     records_selected += other.records_selected;
+    records_missing += other.records_missing;
     chunks_total += other.chunks_total;
     chunks_decoded += other.chunks_decoded;
     chunks_unused += other.chunks_unused;

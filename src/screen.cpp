@@ -88,15 +88,19 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
     std::vector<std::byte> image(header_block.begin(), header_block.end());
     image.reserve(evtx_header_block_size + screen_batch_chunks * evtx_chunk_size);
     uint64_t image_chunks = 0;
+    uint64_t image_announced = 0; // records the sound chunk headers of the image announce
     auto decode = [&] {
         if (image_chunks == 0)
             return;
         describe_chunks(image, image_chunks);
         ReadStats part = read_evtx_image(image, selector, sink);
         part.dirty = false; // the header's flags are the original file's, counted by the caller
+        if (part.records_decoded < image_announced)
+            part.records_missing = image_announced - part.records_decoded;
         stats += part;
         image.resize(evtx_header_block_size);
         image_chunks = 0;
+        image_announced = 0;
     };
 
     constexpr size_t block_chunks = 16; // 1 MiB reads
@@ -131,6 +135,7 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
                 continue;
             }
             image.insert(image.end(), chunk.begin(), chunk.end());
+            image_announced += header.record_count();
             ++stats.chunks_decoded;
             if (++image_chunks == screen_batch_chunks || length < evtx_chunk_size)
                 decode();

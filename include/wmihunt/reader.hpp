@@ -52,6 +52,8 @@ struct ReadStats {
     uint64_t records_decoded = 0;  // records libevtx was asked to decode
     uint64_t records_failed = 0;   // records libevtx could not decode (skipped)
     uint64_t records_selected = 0; // records handed to the sink
+    uint64_t records_missing = 0;  // announced by sound chunk headers, never returned by
+                                   // libevtx (it stopped early inside a damaged chunk)
     uint64_t chunks_total = 0;     // chunks in the file (0 when read unscreened)
     uint64_t chunks_decoded = 0;   // chunks given to libevtx
     uint64_t chunks_unused = 0;    // allocated, never written

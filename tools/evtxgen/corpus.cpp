@@ -25,14 +25,34 @@ struct Mix {
     std::uint64_t weight;
 };
 
-// A log file to write: its name, size and the kinds of events it holds.
+// A log file to write: its name, size and the kinds of events it holds. Files of one series
+// (a channel's archives, oldest first, then the current log) continue each other's times
+// and record ids.
 struct LogPlan {
     std::string file_name;
     std::uint64_t bytes;
     std::vector<Mix> mix;
     std::uint64_t avg_record_bytes; // measured average, spreads times over the 30-day range
     bool malicious_wmi;             // add this host's attacker subscriptions
+    std::uint64_t series_bytes;     // size of the whole series
+    bool first_in_series;
 };
+
+// Splits `total` bytes of channel log `base` into files of at most `max_file` bytes:
+// Archive-<base>-1.evtx ... (oldest) and <base>.evtx (newest), as a collected folder has them.
+void add_series(std::vector<LogPlan>& plans, std::string_view base, std::uint64_t total,
+                std::uint64_t max_file, const std::vector<Mix>& mix, std::uint64_t avg,
+                bool malicious) {
+    const std::uint64_t parts = std::max<std::uint64_t>(1, (total + max_file - 1) / max_file);
+    std::uint64_t left = total;
+    for (std::uint64_t p = 0; p < parts; ++p) {
+        const std::uint64_t n = p + 1 == parts ? left : max_file;
+        plans.push_back({p + 1 == parts ? fmt::format("{}.evtx", base)
+                                        : fmt::format("Archive-{}-{}.evtx", base, p + 1),
+                         n, mix, avg, malicious, total, p == 0});
+        left -= n;
+    }
+}
 
 const EventSpec& spec(std::string_view kind) {
     const EventSpec* s = find_event_spec(kind);
@@ -148,59 +168,40 @@ CorpusReport write_corpus(const CorpusOptions& o) {
             const std::uint64_t sysmon = per_host / 20;
             const std::uint64_t rest = per_host - wmi - sysmon;
             const std::uint64_t security = rest * 6 / 10;
-            plans.push_back(
-                {"Microsoft-Windows-WMI-Activity%4Operational.evtx", wmi, wmi_mix(), 715, true});
-            plans.push_back(
-                {"Microsoft-Windows-Sysmon%4Operational.evtx",
-                 sysmon,
-                 {{&spec("sysmon19"), 1}, {&spec("sysmon20"), 1}, {&spec("sysmon21"), 1}},
-                 760,
-                 false});
-            // Security and System logs: archives of at most 100 MiB each.
-            for (auto [name, bytes, kind, avg] :
-                 {std::tuple{"Security", security, "security4624", std::uint64_t{770}},
-                  std::tuple{"System", rest - security, "system7036", std::uint64_t{390}}}) {
-                std::uint64_t left = bytes;
-                for (int part = 0; left > 0; ++part) {
-                    const std::uint64_t n = std::min<std::uint64_t>(left, 100 * kMiB);
-                    plans.push_back({part == 0 ? fmt::format("{}.evtx", name)
-                                               : fmt::format("Archive-{}-{}.evtx", name, part),
-                                     n,
-                                     {{&spec(kind), 1}},
-                                     avg,
-                                     false});
-                    left -= n;
-                }
-            }
+            add_series(plans, "Microsoft-Windows-WMI-Activity%4Operational", wmi, kMiB, wmi_mix(),
+                       715, true);
+            add_series(plans, "Microsoft-Windows-Sysmon%4Operational", sysmon, 100 * kMiB,
+                       {{&spec("sysmon19"), 1}, {&spec("sysmon20"), 1}, {&spec("sysmon21"), 1}},
+                       760, false);
+            add_series(plans, "Security", security, 100 * kMiB, {{&spec("security4624"), 1}}, 770,
+                       false);
+            add_series(plans, "System", rest - security, 100 * kMiB, {{&spec("system7036"), 1}},
+                       390, false);
         } else {
-            std::uint64_t left = per_host;
-            for (int part = 0; left > 0; ++part) {
-                const std::uint64_t n = std::min<std::uint64_t>(left, kMiB);
-                plans.push_back(
-                    {part == 0
-                         ? "Microsoft-Windows-WMI-Activity%4Operational.evtx"
-                         : fmt::format(
-                               "Archive-Microsoft-Windows-WMI-Activity%4Operational-{}.evtx", part),
-                     n, wmi_mix(), 715, true});
-                left -= n;
-            }
+            add_series(plans, "Microsoft-Windows-WMI-Activity%4Operational", per_host, kMiB,
+                       wmi_mix(), 715, true);
         }
         const auto dir = o.out / host;
         std::filesystem::create_directories(dir);
         std::uint64_t malicious_n = 0;
+        std::uint64_t t = 0;
+        std::uint64_t next_id = 1;
         for (const auto& plan : plans) {
             const std::uint64_t chunks =
                 std::max<std::uint64_t>(1, (plan.bytes - 4096) / kChunkSize);
             const auto path = dir / plan.file_name;
             FileSink sink(path);
-            EvtxWriter writer(sink, templates, FileOptions{});
+            const std::uint64_t expected =
+                std::max<std::uint64_t>(1, plan.series_bytes / plan.avg_record_bytes);
+            const std::uint64_t step = std::max<std::uint64_t>(2, span / expected);
+            if (plan.first_in_series) {
+                t = t_start + rng.below(step);
+                next_id = 1;
+            }
+            EvtxWriter writer(sink, templates, FileOptions{}, next_id);
             std::ofstream manifest;
             if (o.manifest)
                 manifest.open(path.string() + ".manifest.jsonl", std::ios::binary);
-            const std::uint64_t expected =
-                std::max<std::uint64_t>(1, plan.bytes / plan.avg_record_bytes);
-            const std::uint64_t step = std::max<std::uint64_t>(2, span / expected);
-            std::uint64_t t = t_start + rng.below(step);
             while (writer.chunks_written() < chunks) {
                 const EventSpec& s = pick(plan.mix, rng);
                 t += 1 + rng.below(2 * step);
@@ -216,6 +217,7 @@ CorpusReport write_corpus(const CorpusOptions& o) {
             }
             writer.close();
             sink.close();
+            next_id = writer.next_record_id();
             report.bytes += std::filesystem::file_size(path);
             ++report.files;
         }

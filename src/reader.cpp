@@ -95,7 +95,24 @@ std::string get_value(libevtx_record_t* record, int index) {
 // 100 ns ticks between 1601-01-01 (FILETIME) and 1970-01-01 (Unix epoch).
 constexpr int64_t filetime_epoch_offset = 116444736000000000LL;
 
-bool time_from_xml(const std::string& xml, int64_t& ticks) {
+// The record's XML in a per-thread buffer, valid until the next call on this thread.
+// Asking libevtx for the size first would render the XML twice; a buffer that is already
+// large enough is tried directly and grown only when libevtx says it is too small.
+std::string_view record_xml(libevtx_record_t* record) {
+    thread_local std::string buffer(64 * 1024, '\0');
+    auto data = [&] { return reinterpret_cast<uint8_t*>(buffer.data()); };
+    if (libevtx_record_get_utf8_xml_string(record, data(), buffer.size(), nullptr) != 1) {
+        size_t size = 0;
+        if (libevtx_record_get_utf8_xml_string_size(record, &size, nullptr) != 1 || size == 0)
+            return {};
+        buffer.assign(size, '\0');
+        if (libevtx_record_get_utf8_xml_string(record, data(), buffer.size(), nullptr) != 1)
+            return {};
+    }
+    return std::string_view(buffer.c_str());
+}
+
+bool time_from_xml(std::string_view xml, int64_t& ticks) {
     static constexpr std::string_view key = "<TimeCreated SystemTime=\"";
     auto pos = xml.find(key);
     if (pos == std::string::npos)
@@ -121,9 +138,7 @@ void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provid
         for (int i = 0; i < count; ++i)
             out.values.push_back(get_value(record, i));
     }
-    std::string xml = get_utf8(record, libevtx_record_get_utf8_xml_string_size,
-                               libevtx_record_get_utf8_xml_string);
-    out.time_from_header = !time_from_xml(xml, out.time_created);
+    out.time_from_header = !time_from_xml(record_xml(record), out.time_created);
     if (out.time_from_header) {
         uint64_t filetime = 0;
         libevtx_record_get_written_time(record, &filetime, nullptr);

@@ -29,6 +29,26 @@ TEST_CASE("sizes and profiles", "[corpus]") {
     CHECK_THROWS_AS(parse_profile("all"), std::invalid_argument);
 }
 
+TEST_CASE("a series whose last file would be tiny still gets a whole chunk", "[corpus]") {
+    // 2 hosts x (1 MiB + 100 bytes) in the wmi profile: each host's series is a 1 MiB archive
+    // and a 100-byte remainder, the current log. A file is written until its target number
+    // of chunks (at least 1) is full, so the remainder gets one full chunk plus the chunk
+    // holding the record that did not fit: 4096 + 2 * 65536 bytes.
+    const auto dir = std::filesystem::temp_directory_path() / "evtxgen_test_corpus_tiny";
+    std::filesystem::remove_all(dir);
+    CorpusOptions o;
+    o.profile = CorpusProfile::Wmi;
+    o.size = 2 * (1024 * 1024 + 100);
+    o.hosts = 2;
+    o.out = dir;
+    const CorpusReport r = write_corpus(o);
+    CHECK(r.files == 4);
+    CHECK(std::filesystem::file_size(dir / "WKS-0000" /
+                                     "Microsoft-Windows-WMI-Activity%4Operational.evtx") ==
+          4096 + 2 * 65536);
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a small triage corpus", "[corpus]") {
     const auto dir = std::filesystem::temp_directory_path() / "evtxgen_test_corpus";
     std::filesystem::remove_all(dir);

@@ -187,8 +187,9 @@ CorpusReport write_corpus(const CorpusOptions& o) {
         std::uint64_t t = 0;
         std::uint64_t next_id = 1;
         for (const auto& plan : plans) {
-            const std::uint64_t chunks =
-                std::max<std::uint64_t>(1, (plan.bytes - 4096) / kChunkSize);
+            const std::uint64_t chunks = plan.bytes > kFileHeaderSize + kChunkSize
+                                             ? (plan.bytes - kFileHeaderSize) / kChunkSize
+                                             : 1;
             const auto path = dir / plan.file_name;
             FileSink sink(path);
             const std::uint64_t expected =

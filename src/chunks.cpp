@@ -1,7 +1,7 @@
-// chunks: EVTX header parsing and CRC32 validation (CRC32 from zlib).
+// chunks: EVTX header parsing and CRC32 validation (CRC32 from libdeflate).
 #include "wmihunt/chunks.hpp"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <cstring>
@@ -18,17 +18,15 @@ template <typename T> T load_le(std::span<const std::byte> bytes, size_t offset)
     return value;
 }
 
-uint32_t crc32_of(std::span<const std::byte> bytes, uint32_t crc = 0) {
-    // zlib's crc32 takes uInt lengths; chunks are far below that limit.
-    return static_cast<uint32_t>(::crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()),
-                                         static_cast<uInt>(bytes.size())));
-}
-
 bool starts_with(std::span<const std::byte> bytes, const char (&signature)[9]) {
     return bytes.size() >= 8 && std::memcmp(bytes.data(), signature, 8) == 0;
 }
 
 } // namespace
+
+uint32_t evtx_crc32(std::span<const std::byte> bytes, uint32_t crc) {
+    return libdeflate_crc32(crc, bytes.data(), bytes.size());
+}
 
 bool FileHeader::well_formed() const {
     return crc_ok && header_size == 128 && block_size == evtx_header_block_size &&
@@ -48,7 +46,7 @@ std::optional<FileHeader> parse_file_header(std::span<const std::byte> bytes) {
     header.block_size = load_le<uint16_t>(bytes, 40);
     header.chunk_count = load_le<uint16_t>(bytes, 42);
     header.flags = load_le<uint32_t>(bytes, 120);
-    header.crc_ok = crc32_of(bytes.first(120)) == load_le<uint32_t>(bytes, 124);
+    header.crc_ok = evtx_crc32(bytes.first(120)) == load_le<uint32_t>(bytes, 124);
     return header;
 }
 
@@ -94,8 +92,8 @@ ChunkHeader inspect_chunk(std::span<const std::byte> bytes) {
     chunk.last_record_id = load_le<uint64_t>(bytes, 32);
     chunk.free_space_offset = load_le<uint32_t>(bytes, 48);
     // The header CRC covers bytes 0-119 and 128-511, skipping the flags and the CRC itself.
-    uint32_t header_crc = crc32_of(bytes.first(120));
-    header_crc = crc32_of(bytes.subspan(128, evtx_chunk_header_size - 128), header_crc);
+    uint32_t header_crc = evtx_crc32(bytes.first(120));
+    header_crc = evtx_crc32(bytes.subspan(128, evtx_chunk_header_size - 128), header_crc);
     if (header_crc != load_le<uint32_t>(bytes, 124)) {
         chunk.status = ChunkStatus::bad_header_crc;
         return chunk;
@@ -105,7 +103,7 @@ ChunkHeader inspect_chunk(std::span<const std::byte> bytes) {
         chunk.status = ChunkStatus::bad_data_crc;
         return chunk;
     }
-    uint32_t data_crc = crc32_of(
+    uint32_t data_crc = evtx_crc32(
         bytes.subspan(evtx_chunk_header_size, chunk.free_space_offset - evtx_chunk_header_size));
     chunk.status =
         data_crc == load_le<uint32_t>(bytes, 52) ? ChunkStatus::ok : ChunkStatus::bad_data_crc;

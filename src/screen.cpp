@@ -3,10 +3,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include <unistd.h>
-#include <zlib.h>
 
 namespace wmihunt {
 
@@ -31,9 +31,7 @@ void describe_chunks(std::vector<std::byte>& image, uint64_t chunks) {
     store(8, 0, 8);                // first chunk number
     store(16, chunks - 1, 8);      // last chunk number
     store(42, chunks & 0xFFFF, 2); // number of chunks
-    uint32_t crc =
-        static_cast<uint32_t>(::crc32(0, reinterpret_cast<const Bytef*>(image.data()), 120));
-    store(124, crc, 4);
+    store(124, evtx_crc32(std::span(image.data(), 120)), 4);
 }
 
 // Reads exactly `size` bytes at `offset`, or fewer at the end of the file.
@@ -104,18 +102,20 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
     };
 
     constexpr size_t block_chunks = 16; // 1 MiB reads
-    std::vector<std::byte> block(block_chunks * evtx_chunk_size);
+    // One read buffer per thread, allocated once and never zero-filled: pread overwrites
+    // what is used, and only the `got` bytes it returned are looked at.
+    thread_local std::unique_ptr<std::byte[]> block(new std::byte[block_chunks * evtx_chunk_size]);
     for (uint64_t done = 0; done < chunk_count;) {
         uint64_t want = std::min<uint64_t>(block_chunks, chunk_count - done);
         uint64_t offset = evtx_header_block_size + (first_chunk + done) * evtx_chunk_size;
-        size_t got = read_at(fd, block.data(), want * evtx_chunk_size, offset);
+        size_t got = read_at(fd, block.get(), want * evtx_chunk_size, offset);
         stats.bytes += got;
         for (uint64_t i = 0; i < want; ++i) {
             size_t start = i * evtx_chunk_size;
             if (start >= got)
                 break;
             size_t length = std::min(evtx_chunk_size, got - start);
-            std::span<const std::byte> chunk(block.data() + start, length);
+            std::span<const std::byte> chunk(block.get() + start, length);
             ChunkHeader header = inspect_chunk(chunk);
             ++stats.chunks_total;
             switch (header.status) {

@@ -59,6 +59,9 @@ struct ChunkHeader {
     uint64_t record_count() const;
 };
 
+// The CRC32 (IEEE, as EVTX and zlib use it) of `bytes`, continuing from `crc`.
+uint32_t evtx_crc32(std::span<const std::byte> bytes, uint32_t crc = 0);
+
 // Inspects one chunk: `bytes` is the chunk as stored, evtx_chunk_size bytes unless the
 // file ends inside it (then the status is truncated). Never reads outside `bytes`.
 ChunkHeader inspect_chunk(std::span<const std::byte> bytes);

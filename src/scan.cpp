@@ -17,7 +17,7 @@ RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
 }
 
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
-                      const std::vector<CompiledDetection>& detections) {
+                      const std::vector<CompiledDetection>& detections, const ScanHooks& hooks) {
     ScanResult result;
     for (const auto& compiled : detections)
         result.results.push_back({&compiled.detection(), {}});
@@ -31,11 +31,14 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                     return;
                 for (size_t i = 0; i < detections.size(); ++i)
                     if (auto key = detections[i].group_key(*event))
-                        result.results[i].aggregate.add(std::move(*key), event->time);
+                        if (!hooks.accept || hooks.accept(i, *event, path))
+                            result.results[i].aggregate.add(std::move(*key), event->time);
             });
         } catch (const InputError& error) {
             report.error = error.what();
         }
+        if (hooks.file_done)
+            hooks.file_done(report);
         result.files.push_back(std::move(report));
     }
     return result;

@@ -135,12 +135,16 @@ class Progress {
                 m_bytes_total += size;
         }
     }
-    ~Progress() {
-        if (m_shown)
-            m_err << "\r\x1b[K" << std::flush;
-    }
+    ~Progress() { finish(); }
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
+
+    // Erases the line, so that what follows starts on a clean line.
+    void finish() {
+        if (m_shown)
+            m_err << "\r\x1b[K" << std::flush;
+        m_shown = false;
+    }
 
     void file_done(const FileReport& report, uint64_t matched) {
         ++m_files_done;
@@ -262,6 +266,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         progress.file_done(report, results.matched);
     };
     results.scan = scan_files(inputs.files, compiled, hooks);
+    progress.finish();
     sort_timeline(results.timeline);
     failed = report_files(err, results.scan) || failed;
     bool printed = true;

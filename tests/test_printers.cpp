@@ -166,3 +166,16 @@ TEST_CASE("write_table fits a width, and colours only when asked") {
     write_table(bold, t, rows, options);
     CHECK(bold.str().rfind("\x1b[1mWMI Temporary Event Subscription", 0) == 0);
 }
+
+TEST_CASE("the timeline table escapes what an attacker wrote into a subscription") {
+    PrintOptions options;
+    options.time_style = TimeStyle::iso;
+    std::ostringstream out;
+    write_timeline_table(out, {sample_event("x=\"\x1b]0;owned\x07\x1b[2J\"\nnext")}, options);
+    std::string text = out.str();
+    CHECK(text.rfind("Events: 1 (UTC time)\n", 0) == 0);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find('\x07') == std::string::npos);
+    CHECK(text.find("x=\"\\x1B]0;owned\\x07\\x1B[2J\"\\nnext") != std::string::npos);
+    CHECK(text.find("2022-03-10T19:51:17.6765192Z  permanent  HOST") != std::string::npos);
+}

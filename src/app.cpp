@@ -228,6 +228,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         write_detection_list(out);
         return exit_clean;
     }
+    for (const auto& origin : config.tuning.unused_rules(config.detections))
+        fmt::print(err,
+                   "wmihunt: warning: {}: no selected detection has this field; the rule "
+                   "has no effect\n",
+                   origin);
     // Only the process's own stdout and stderr can be terminals; streams given by a
     // caller (tests, an embedding program) never get colour or a progress line.
     bool out_is_terminal = &out == &std::cout && ::isatty(STDOUT_FILENO);

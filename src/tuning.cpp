@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -52,10 +53,15 @@ TuningRule parse_rule(std::string_view text, bool include, const std::string& or
                                           detection, joined(names)));
         }
     }
+    // Field names are compared case-insensitively: "Message" is message.
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     auto fields = field_names();
-    if (std::find(fields.begin(), fields.end(), name) == fields.end())
+    if (std::find(fields.begin(), fields.end(), lower) == fields.end())
         throw TuningError(
             fmt::format("{}: unknown field '{}' (choose from {})", origin, name, joined(fields)));
+    name = *std::find(fields.begin(), fields.end(), lower);
     if (!detection.empty() && !has_field(*find_detection(detection), name))
         throw TuningError(
             fmt::format("{}: detection {} has no field '{}'", origin, detection, name));
@@ -86,6 +92,19 @@ std::vector<TuningRule> load_allowlist(const std::filesystem::path& path) {
     if (in.bad())
         throw TuningError(fmt::format("{}: read error", path.string()));
     return rules;
+}
+
+std::vector<std::string> Tuning::unused_rules(const std::vector<const Detection*>& selected) const {
+    std::vector<std::string> unused;
+    for (const auto& rule : m_rules) {
+        bool applies = std::any_of(selected.begin(), selected.end(), [&](const Detection* d) {
+            return (rule.detection.empty() || rule.detection == d->name) &&
+                   has_field(*d, rule.field);
+        });
+        if (!applies)
+            unused.push_back(rule.origin);
+    }
+    return unused;
 }
 
 bool Tuning::keeps(const CompiledDetection& detection, const Event& event,

@@ -173,3 +173,10 @@ TEST_CASE("option --events on no logs prints an empty timeline in every format")
     CHECK(run_app({"--events", "-f", "json", dir}).out.find("\"events\": []") != std::string::npos);
     CHECK(run_app({"--events", dir}).out.rfind("Events: 0 (UTC time)\n", 0) == 0);
 }
+
+TEST_CASE("a tuning rule that no selected detection can use is a warning, not an error") {
+    Run r = run_app({"-q", "-d", "temporary", "--include", "filter=x", empty_dir()});
+    CHECK(r.status == 0);
+    CHECK(r.err == "wmihunt: warning: --include filter=x: no selected detection has this field; "
+                   "the rule has no effect\n");
+}

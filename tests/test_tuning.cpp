@@ -159,3 +159,17 @@ TEST_CASE("allowlist files: comments, blank lines, errors with file:line") {
     fs::remove(good);
     fs::remove(bad);
 }
+
+TEST_CASE("field names are case-insensitive, and rules no detection can use are found") {
+    TuningRule rule = parse_rule("Message=Binding", false, "x");
+    CHECK(rule.field == "message");
+    Tuning tuning;
+    tuning.add(parse_rule("filter=x", true, "--include filter=x"));
+    tuning.add(parse_rule("permanent:host=x", false, "--exclude permanent:host=x"));
+    tuning.add(parse_rule("host=y", false, "--exclude host=y"));
+    std::vector<const Detection*> temporary_only = {find_detection("temporary")};
+    CHECK(tuning.unused_rules(temporary_only) ==
+          std::vector<std::string>{"--include filter=x", "--exclude permanent:host=x"});
+    std::vector<const Detection*> both = {find_detection("temporary"), find_detection("permanent")};
+    CHECK(tuning.unused_rules(both).empty());
+}

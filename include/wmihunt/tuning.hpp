@@ -29,7 +29,8 @@ struct TuningRule {
     std::string origin; // "--exclude query=..." or "FILE:LINE", for messages
 };
 
-// Parses "[DETECTION:]FIELD=REGEX". `origin` prefixes every error message.
+// Parses "[DETECTION:]FIELD=REGEX" (FIELD in any letter case). `origin` prefixes every
+// error message.
 TuningRule parse_rule(std::string_view text, bool include, const std::string& origin);
 
 // Reads an allowlist: one exclusion rule per line; blank lines and lines whose first
@@ -50,6 +51,10 @@ class Tuning {
     // lacks matches nothing.
     bool keeps(const CompiledDetection& detection, const Event& event,
                const std::string& extracted) const;
+
+    // The origins of the rules that apply to none of the `selected` detections (such as
+    // filter=... with only temporary selected), so the user can be warned they do nothing.
+    std::vector<std::string> unused_rules(const std::vector<const Detection*>& selected) const;
 
   private:
     std::vector<TuningRule> m_rules;

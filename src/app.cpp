@@ -239,6 +239,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     bool err_is_terminal = &err == &std::cerr && ::isatty(STDERR_FILENO);
     if (!config.width_given && out_is_terminal)
         config.print.table_width = terminal_width();
+    // With a known width, cells are cut only as much as fitting it needs.
+    if (config.print.table_width > 0)
+        config.print.max_cell_width = config.print.table_width;
     const char* no_color = std::getenv("NO_COLOR");
     config.print.color = out_is_terminal && (no_color == nullptr || *no_color == '\0');
 

@@ -89,8 +89,8 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_flag("--csv-flatten", raw.csv_flatten,
                  "Replace line breaks inside CSV cells (the 5861 Message) with spaces");
     app.add_option("--width", raw.width,
-                   "Fit tables into COLUMNS characters (default: the terminal's width; 0: no "
-                   "limit)")
+                   "Fit tables into COLUMNS characters (default: the terminal's width; 0: cut "
+                   "each cell at 60)")
         ->type_name("COLUMNS");
     app.add_flag("-q,--quiet", raw.quiet, "No progress line and no summary on stderr");
 }

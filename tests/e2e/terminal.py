@@ -80,7 +80,7 @@ def main():
     expect("-q: no progress line and no summary", b"files" not in data and b"\x1b[K" not in data, data)
 
     code, data = on_terminal([wmihunt, "--width", "0", "--no-default-exclusions", server], columns=60)
-    expect("--width 0 lifts the terminal's limit", any(len(l) > 60 for l in data.decode().split("\n")), data)
+    expect("--width 0: tables are not fitted to the terminal", any(len(l) > 60 for l in data.decode().split("\n")), data)
 
     proc = subprocess.run([wmihunt, "--no-default-exclusions", server], capture_output=True)
     expect("not a terminal: no escape sequences, no progress line",

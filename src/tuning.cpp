@@ -97,6 +97,8 @@ std::vector<TuningRule> load_allowlist(const std::filesystem::path& path) {
 std::vector<std::string> Tuning::unused_rules(const std::vector<const Detection*>& selected) const {
     std::vector<std::string> unused;
     for (const auto& rule : m_rules) {
+        if (!rule.detection.empty())
+            continue; // scoped to one detection on purpose, as allowlists do
         bool applies = std::any_of(selected.begin(), selected.end(), [&](const Detection* d) {
             return (rule.detection.empty() || rule.detection == d->name) &&
                    has_field(*d, rule.field);

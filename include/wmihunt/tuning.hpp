@@ -52,8 +52,9 @@ class Tuning {
     bool keeps(const CompiledDetection& detection, const Event& event,
                const std::string& extracted) const;
 
-    // The origins of the rules that apply to none of the `selected` detections (such as
-    // filter=... with only temporary selected), so the user can be warned they do nothing.
+    // The origins of the rules that name no detection and whose field none of the
+    // `selected` detections has (filter=... with only temporary selected), so the user
+    // can be warned they do nothing. Rules naming a detection are scoped on purpose.
     std::vector<std::string> unused_rules(const std::vector<const Detection*>& selected) const;
 
   private:

@@ -17,42 +17,102 @@ std::string detection_names() {
     return names;
 }
 
+std::string all_field_names() {
+    std::string names;
+    for (auto name : field_names())
+        names += (names.empty() ? "" : ", ") + std::string(name);
+    return names;
+}
+
 } // namespace
 
 void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("PATH", raw.paths,
                    "An .evtx file (read whatever its extension) or a directory searched "
                    "recursively for *.evtx")
-        ->required()
         ->type_name("");
     app.add_option("-d,--detection", raw.detections,
                    "Run only this detection: " + detection_names() + " (repeatable; default: all)")
         ->type_name("NAME")
         ->allow_extra_args(false);
+    app.add_flag("--no-default-exclusions", raw.no_default_exclusions,
+                 "Drop Splunk's built-in exclusions and show every subscription");
+    app.add_option("--exclude", raw.excludes,
+                   "Drop matched events whose FIELD matches the PCRE2 REGEX anywhere; "
+                   "[DETECTION:]FIELD=REGEX, FIELD one of " +
+                       all_field_names() + " (repeatable)")
+        ->type_name("FIELD=REGEX")
+        ->allow_extra_args(false);
+    app.add_option("--include", raw.includes,
+                   "Keep only matched events whose FIELD matches REGEX (repeatable: any of "
+                   "those on one field, all fields)")
+        ->type_name("FIELD=REGEX")
+        ->allow_extra_args(false);
+    app.add_option("--allowlist", raw.allowlists,
+                   "Exclusion rules from FILE, one [DETECTION:]FIELD=REGEX a line, # comments "
+                   "(repeatable)")
+        ->type_name("FILE")
+        ->allow_extra_args(false);
+    app.add_flag("--list-detections", raw.list_detections,
+                 "Describe each detection (event ids, Splunk search, exclusions, fields, MITRE "
+                 "id, risk score) and exit");
+    app.add_option("--since", raw.since,
+                   "Only events at or after TIME (ISO-8601: 2022-03-10, 2022-03-10T19:51:17Z, "
+                   "...; without a zone, in --timezone)")
+        ->type_name("TIME");
+    app.add_option("--until", raw.until, "Only events before TIME (same forms as --since)")
+        ->type_name("TIME");
+    app.add_flag("--events", raw.events,
+                 "One row per matched event (the timeline) instead of counts per group");
     app.add_option("-f,--format", raw.format,
-                   "Output format: table (for people) or csv (RFC 4180, Splunk's columns)")
+                   "Output format: table (for people), csv (RFC 4180, Splunk's columns), json "
+                   "(one document) or jsonl (one object per line)")
         ->type_name("FORMAT")
         ->default_str("table");
     app.add_option("-o,--output", raw.output, "Write the results to FILE instead of stdout")
         ->type_name("FILE");
     app.add_option("--output-dir", raw.output_dir,
-                   "Write one file per detection into DIR (DIR/<detection>.csv)")
+                   "Write one file per detection into DIR (DIR/<detection>.csv, .json, .jsonl)")
         ->type_name("DIR");
-    app.add_flag("--no-default-exclusions", raw.no_default_exclusions,
-                 "Drop Splunk's built-in exclusions and show every subscription");
     app.add_option("-j,--threads", raw.threads, "Worker threads (default: one per core)")
         ->type_name("N");
     app.add_flag("--no-screen", raw.no_screen,
                  "Decode every record with libevtx instead of only the chunks that can hold a "
                  "WMI subscription event (slower; same results)");
+    app.add_option("--timezone", raw.timezone,
+                   "Print times in ZONE: UTC, local, or an IANA name such as Europe/Berlin")
+        ->type_name("ZONE")
+        ->default_str("UTC");
+    app.add_option("--time-format", raw.time_format,
+                   "splunk (%Y-%m-%dT%H:%M:%S; default for counts) or iso (ISO-8601 with 100 ns "
+                   "and offset; default for --events)")
+        ->type_name("STYLE");
+    app.add_flag("--csv-bom", raw.csv_bom, "Start CSV output with a UTF-8 byte order mark (Excel)");
+    app.add_flag("--csv-raw", raw.csv_raw,
+                 "Keep CSV cells that begin with = + - @ TAB CR verbatim (default: prefix ' "
+                 "against formula injection)");
+    app.add_flag("--csv-flatten", raw.csv_flatten,
+                 "Replace line breaks inside CSV cells (the 5861 Message) with spaces");
+    app.add_option("--width", raw.width,
+                   "Fit tables into COLUMNS characters (default: the terminal's width; 0: cut "
+                   "each cell at 60)")
+        ->type_name("COLUMNS");
+    app.add_flag("-q,--quiet", raw.quiet, "No progress line and no summary on stderr");
 }
 
 std::string output_file_name(const Detection& detection, Format format) {
-    return std::string(detection.name) + (format == Format::csv ? ".csv" : ".txt");
+    std::string_view extension = format == Format::csv     ? ".csv"
+                                 : format == Format::json  ? ".json"
+                                 : format == Format::jsonl ? ".jsonl"
+                                                           : ".txt";
+    return std::string(detection.name) + std::string(extension);
 }
 
 Config make_config(const RawOptions& raw) {
     Config config;
+    config.list_detections = raw.list_detections;
+    if (raw.paths.empty() && !raw.list_detections)
+        throw UsageError("no PATH given: name the .evtx files or directories to read");
     for (const auto& path : raw.paths)
         config.paths.emplace_back(path);
 
@@ -60,9 +120,13 @@ Config make_config(const RawOptions& raw) {
         config.format = Format::table;
     else if (raw.format == "csv")
         config.format = Format::csv;
+    else if (raw.format == "json")
+        config.format = Format::json;
+    else if (raw.format == "jsonl")
+        config.format = Format::jsonl;
     else
-        throw UsageError(
-            fmt::format("--format {}: unknown format (choose table or csv)", raw.format));
+        throw UsageError(fmt::format(
+            "--format {}: unknown format (choose table, csv, json or jsonl)", raw.format));
 
     if (raw.detections.empty()) {
         for (const auto& detection : detections())
@@ -87,20 +151,88 @@ Config make_config(const RawOptions& raw) {
                                      raw.threads));
     config.threads = static_cast<unsigned>(raw.threads);
     config.screen = !raw.no_screen;
+    try {
+        for (const auto& text : raw.excludes)
+            config.tuning.add(parse_rule(text, false, "--exclude " + text));
+        for (const auto& text : raw.includes)
+            config.tuning.add(parse_rule(text, true, "--include " + text));
+        for (const auto& file : raw.allowlists)
+            for (auto& rule : load_allowlist(file))
+                config.tuning.add(std::move(rule));
+    } catch (const TuningError& error) {
+        throw UsageError(error.what());
+    }
+
+    try {
+        config.print.zone = TimeZone::named(raw.timezone);
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(fmt::format("--timezone {}: {}", raw.timezone, error.what()));
+    }
+    auto instant = [&](const char* option, const std::string& text) {
+        try {
+            return parse_time(text, config.print.zone);
+        } catch (const std::invalid_argument& error) {
+            throw UsageError(fmt::format("{} {}: {}", option, text, error.what()));
+        }
+    };
+    if (!raw.since.empty())
+        config.since = instant("--since", raw.since);
+    if (!raw.until.empty())
+        config.until = instant("--until", raw.until);
+    if (config.since && config.until && *config.since >= *config.until)
+        throw UsageError(fmt::format("--since {} is not before --until {}: no event can match",
+                                     raw.since, raw.until));
+
+    config.events = raw.events;
+    if (raw.time_format.empty())
+        config.print.time_style = raw.events ? TimeStyle::iso : TimeStyle::splunk;
+    else if (raw.time_format == "splunk")
+        config.print.time_style = TimeStyle::splunk;
+    else if (raw.time_format == "iso")
+        config.print.time_style = TimeStyle::iso;
+    else
+        throw UsageError(
+            fmt::format("--time-format {}: unknown style (choose splunk or iso)", raw.time_format));
+
+    config.print.csv = CsvOptions{raw.csv_bom, raw.csv_raw, raw.csv_flatten};
+    if (config.format != Format::csv) {
+        for (auto [given, name] :
+             {std::pair{raw.csv_bom, "--csv-bom"}, std::pair{raw.csv_raw, "--csv-raw"},
+              std::pair{raw.csv_flatten, "--csv-flatten"}})
+            if (given)
+                throw UsageError(
+                    fmt::format("{} only applies to CSV output: add --format csv", name));
+    }
+    if (raw.width != -1) {
+        if (raw.width < 0)
+            throw UsageError(
+                fmt::format("--width {}: give a number of columns, or 0 for no limit", raw.width));
+        if (config.format != Format::table)
+            throw UsageError("--width only applies to tables (--format table)");
+        config.print.table_width = static_cast<size_t>(raw.width);
+        config.width_given = true;
+    }
+    config.quiet = raw.quiet;
+
     if (!raw.output.empty() && !raw.output_dir.empty())
         throw UsageError("--output and --output-dir exclude each other: give one file or one "
                          "directory");
     if (!raw.output.empty())
         config.output = raw.output;
     if (!raw.output_dir.empty()) {
-        if (config.format != Format::csv)
-            throw UsageError("--output-dir writes one CSV file per detection: add --format csv");
+        if (config.format == Format::table)
+            throw UsageError("--output-dir writes one file per detection: add --format csv, "
+                             "json or jsonl");
+        if (config.events)
+            throw UsageError("--events prints one timeline of every detection: write it with "
+                             "--output FILE instead of --output-dir");
         config.output_dir = raw.output_dir;
     }
-    if (config.format == Format::csv && config.detections.size() > 1 && !config.output_dir)
+    if (config.format == Format::csv && !config.events && config.detections.size() > 1 &&
+        !config.output_dir)
         throw UsageError("a CSV file holds one table, and several detections are selected: "
-                         "choose one with --detection NAME, or write one file per detection "
-                         "with --output-dir DIR");
+                         "choose one with --detection NAME, write one file per detection "
+                         "with --output-dir DIR, or list the events with --events");
     return config;
 }
 

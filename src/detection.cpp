@@ -1,6 +1,8 @@
 // detection: Splunk ESCU "WMI Temporary/Permanent Event Subscription" as table rows.
 #include "wmihunt/detection.hpp"
 
+#include <algorithm>
+
 namespace wmihunt {
 
 const std::vector<Detection>& detections() {
@@ -28,6 +30,14 @@ const std::vector<Detection>& detections() {
             {"ComputerName", "query"},
             "T1047",
             25,
+            {{"host", "ComputerName"},
+             {"query", "query"},
+             {"message", "Message"},
+             {"user", "User"},
+             {"namespace", "NamespaceName"},
+             {"client_pid", "Processid"},
+             {"client_machine", "ClientMachine"},
+             {"possible_cause", "PossibleCause"}},
         },
         {
             "permanent",
@@ -48,6 +58,12 @@ const std::vector<Detection>& detections() {
             {"dest", "consumer", "Message"},
             "T1047",
             25,
+            {{"host", "ComputerName"},
+             {"consumer", "consumer"},
+             {"message", "Message"},
+             {"namespace", "Namespace"},
+             {"filter", "ESS"},
+             {"possible_cause", "PossibleCause"}},
         },
     };
     return table;
@@ -58,6 +74,15 @@ const Detection* find_detection(std::string_view name) {
         if (detection.name == name)
             return &detection;
     return nullptr;
+}
+
+std::vector<std::string_view> field_names() {
+    std::vector<std::string_view> names;
+    for (const auto& detection : detections())
+        for (const auto& field : detection.fields)
+            if (std::find(names.begin(), names.end(), field.name) == names.end())
+                names.push_back(field.name);
+    return names;
 }
 
 CompiledDetection::CompiledDetection(const Detection& detection, bool default_exclusions)
@@ -98,6 +123,14 @@ std::optional<std::vector<std::string>> CompiledDetection::group_key(const Event
         key.push_back(*value);
     }
     return key;
+}
+
+const std::string* CompiledDetection::field_value(const Event& event, const std::string& extracted,
+                                                  std::string_view name) const {
+    for (const auto& field : m_detection->fields)
+        if (field.name == name)
+            return field.source == m_detection->extracted ? &extracted : event.field(field.source);
+    return nullptr;
 }
 
 } // namespace wmihunt

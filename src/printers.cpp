@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
+
 namespace wmihunt {
 
 namespace {
@@ -80,8 +82,29 @@ std::string csv_field(std::string_view value) {
     return out;
 }
 
-void write_csv(std::ostream& out, const Detection& detection, const std::vector<Row>& rows) {
+std::string csv_cell(std::string_view value, const CsvOptions& options) {
+    std::string text;
+    text.reserve(value.size() + 1);
+    if (!options.raw && !value.empty() &&
+        std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos)
+        text += '\'';
+    if (!options.flatten) {
+        text.append(value);
+        return csv_field(text);
+    }
+    for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n')
+            ++i;
+        text += value[i] == '\r' || value[i] == '\n' ? ' ' : value[i];
+    }
+    return csv_field(text);
+}
+
+void write_csv(std::ostream& out, const Detection& detection, const std::vector<Row>& rows,
+               const PrintOptions& options) {
     std::string line;
+    if (options.csv.bom)
+        line += "\xEF\xBB\xBF";
     for (auto column : detection.columns)
         line += csv_field(column) + ",";
     line += "count,firstTime,lastTime\r\n";
@@ -89,9 +112,59 @@ void write_csv(std::ostream& out, const Detection& detection, const std::vector<
     for (const auto& row : rows) {
         line.clear();
         for (const auto& value : row.key)
-            line += csv_field(value) + ",";
-        line += fmt::format("{},{},{}\r\n", row.count, format_splunk_time(row.first_time),
-                            format_splunk_time(row.last_time));
+            line += csv_cell(value, options.csv) + ",";
+        line += fmt::format("{},{},{}\r\n", row.count,
+                            format_time(row.first_time, options.time_style, options.zone),
+                            format_time(row.last_time, options.time_style, options.zone));
+        out << line;
+    }
+}
+
+const std::vector<std::string_view>& timeline_columns() {
+    static const std::vector<std::string_view> columns = [] {
+        std::vector<std::string_view> c = {"time",      "detection", "host", "event_id",
+                                           "record_id", "field",     "value"};
+        c.insert(c.end(), timeline_fields.begin(), timeline_fields.end());
+        c.push_back("file");
+        return c;
+    }();
+    return columns;
+}
+
+namespace {
+
+std::vector<std::string> timeline_cells(const EventRow& row, const PrintOptions& options) {
+    std::vector<std::string> cells = {format_time(row.time, options.time_style, options.zone),
+                                      std::string(row.detection->name),
+                                      row.host,
+                                      std::to_string(row.event_id),
+                                      std::to_string(row.record_id),
+                                      std::string(row.detection->extracted),
+                                      row.value};
+    for (const auto& field : row.fields)
+        cells.push_back(field.value_or(""));
+    cells.push_back(row.file);
+    return cells;
+}
+
+} // namespace
+
+void write_timeline_csv(std::ostream& out, const std::vector<EventRow>& rows,
+                        const PrintOptions& options) {
+    std::string line;
+    if (options.csv.bom)
+        line += "\xEF\xBB\xBF";
+    for (auto column : timeline_columns())
+        line += std::string(column) + ",";
+    line.back() = '\r';
+    line += '\n';
+    out << line;
+    for (const auto& row : rows) {
+        line.clear();
+        for (const auto& cell : timeline_cells(row, options))
+            line += csv_cell(cell, options.csv) + ",";
+        line.back() = '\r';
+        line += '\n';
         out << line;
     }
 }
@@ -138,40 +211,55 @@ std::string terminal_escape(std::string_view value) {
     return out;
 }
 
-void write_table(std::ostream& out, const Detection& detection, const std::vector<Row>& rows,
-                 size_t max_cell_width) {
-    std::vector<std::string> header(detection.columns.begin(), detection.columns.end());
-    header.insert(header.end(), {"count", "firstTime", "lastTime"});
-    std::vector<std::vector<std::string>> cells;
-    cells.reserve(rows.size());
-    for (const auto& row : rows) {
-        std::vector<std::string> line;
-        for (const auto& value : row.key)
-            line.push_back(cut(terminal_escape(value), max_cell_width));
-        line.push_back(std::to_string(row.count));
-        line.push_back(format_splunk_time(row.first_time));
-        line.push_back(format_splunk_time(row.last_time));
-        cells.push_back(std::move(line));
-    }
-    fmt::print(out, "{} ({}, MITRE {}, risk {}): {} {}\n", detection.title, detection.name,
-               detection.mitre, detection.risk_score, rows.size(),
-               rows.size() == 1 ? "row" : "rows");
+namespace {
+
+// Prints `title`, then the header and cells aligned in columns (those in `right` aligned
+// right), escaped for the terminal and cut to fit options' widths.
+void write_grid(std::ostream& out, const std::string& title, const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows, const std::vector<size_t>& right,
+                const PrintOptions& options) {
+    if (options.color)
+        out << "\x1b[1m" << terminal_escape(title) << "\x1b[0m\n";
+    else
+        out << terminal_escape(title) << "\n";
     if (rows.empty()) {
         out << "\n";
         return;
     }
-    std::vector<size_t> widths(header.size());
-    for (size_t i = 0; i < header.size(); ++i) {
-        widths[i] = display_width(header[i]);
-        for (const auto& line : cells)
-            widths[i] = std::max(widths[i], display_width(line[i]));
+    std::vector<std::vector<std::string>> cells;
+    cells.reserve(rows.size() + 1);
+    cells.push_back(header);
+    for (const auto& row : rows) {
+        std::vector<std::string> line;
+        for (const auto& value : row)
+            line.push_back(cut(terminal_escape(value), options.max_cell_width));
+        cells.push_back(std::move(line));
     }
-    size_t count_column = detection.columns.size();
+    std::vector<size_t> widths(header.size());
+    for (const auto& line : cells)
+        for (size_t i = 0; i < line.size(); ++i)
+            widths[i] = std::max(widths[i], display_width(line[i]));
+    if (options.table_width > 0) {
+        constexpr size_t narrowest = 8;
+        size_t total = 2 * (widths.size() - 1);
+        for (size_t width : widths)
+            total += width;
+        while (total > options.table_width) {
+            auto widest = std::max_element(widths.begin(), widths.end());
+            if (*widest <= narrowest)
+                break;
+            --*widest;
+            --total;
+        }
+        for (auto& line : cells)
+            for (size_t i = 0; i < line.size(); ++i)
+                line[i] = cut(line[i], widths[i]);
+    }
     auto print_line = [&](const std::vector<std::string>& line) {
         std::string text;
         for (size_t i = 0; i < line.size(); ++i) {
             size_t pad = widths[i] - display_width(line[i]);
-            if (i == count_column)
+            if (std::find(right.begin(), right.end(), i) != right.end())
                 text += std::string(pad, ' ') + line[i];
             else
                 text += line[i] + (i + 1 < line.size() ? std::string(pad, ' ') : "");
@@ -180,14 +268,71 @@ void write_table(std::ostream& out, const Detection& detection, const std::vecto
         }
         out << text << "\n";
     };
-    print_line(header);
+    print_line(cells.front());
     std::vector<std::string> rule;
     for (size_t width : widths)
         rule.push_back(std::string(width, '-'));
     print_line(rule);
-    for (const auto& line : cells)
-        print_line(line);
+    for (size_t i = 1; i < cells.size(); ++i)
+        print_line(cells[i]);
     out << "\n";
+}
+
+} // namespace
+
+void write_table(std::ostream& out, const Detection& detection, const std::vector<Row>& rows,
+                 const PrintOptions& options) {
+    std::vector<std::string> header(detection.columns.begin(), detection.columns.end());
+    header.insert(header.end(), {"count", "firstTime", "lastTime"});
+    std::vector<std::vector<std::string>> cells;
+    cells.reserve(rows.size());
+    for (const auto& row : rows) {
+        std::vector<std::string> line(row.key.begin(), row.key.end());
+        line.push_back(std::to_string(row.count));
+        line.push_back(format_time(row.first_time, options.time_style, options.zone));
+        line.push_back(format_time(row.last_time, options.time_style, options.zone));
+        cells.push_back(std::move(line));
+    }
+    std::string title = fmt::format("{} ({}, MITRE {}, risk {}): {} {}", detection.title,
+                                    detection.name, detection.mitre, detection.risk_score,
+                                    rows.size(), rows.size() == 1 ? "row" : "rows");
+    write_grid(out, title, header, cells, {detection.columns.size()}, options);
+}
+
+void write_timeline_table(std::ostream& out, const std::vector<EventRow>& rows,
+                          const PrintOptions& options) {
+    std::vector<std::string> header(timeline_columns().begin(), timeline_columns().end());
+    std::vector<std::vector<std::string>> cells;
+    cells.reserve(rows.size());
+    for (const auto& row : rows)
+        cells.push_back(timeline_cells(row, options));
+    std::string title = fmt::format("Events: {} ({} time)", rows.size(), options.zone.name());
+    write_grid(out, title, header, cells, {3, 4}, options);
+}
+
+void write_detection_list(std::ostream& out) {
+    for (const auto& d : detections()) {
+        fmt::print(out, "{}: {}\n", d.name, d.title);
+        fmt::print(out, "  events:      {} {}, whose text holds the word {}\n", d.provider,
+                   d.event_id, d.term);
+        fmt::print(out, "  MITRE:       {}   risk score: {}   Splunk id: {}\n", d.mitre,
+                   d.risk_score, d.splunk_id);
+        fmt::print(out, "  search:      {}\n", d.search);
+        fmt::print(out, "  extracts:    {} from {} with {}\n", d.extracted, d.regex_source,
+                   d.regex);
+        std::string columns;
+        for (auto column : d.columns)
+            columns += std::string(column) + ", ";
+        fmt::print(out, "  columns:     {}count, firstTime, lastTime\n", columns);
+        out << "  default exclusions (off with --no-default-exclusions):\n";
+        for (auto value : d.default_exclusions)
+            fmt::print(out, "    {}!=\"{}\"\n", d.extracted, value);
+        std::string fields;
+        for (const auto& field : d.fields)
+            fields += (fields.empty() ? "" : ", ") + std::string(field.name) + " (" +
+                      std::string(field.source) + ")";
+        fmt::print(out, "  fields for --exclude, --include and --allowlist: {}\n\n", fields);
+    }
 }
 
 } // namespace wmihunt

@@ -6,8 +6,10 @@
 #include "wmihunt/screen.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -106,51 +108,81 @@ RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
 }
 
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
-                      const std::vector<CompiledDetection>& detections,
-                      const ScanOptions& options) {
+                      const std::vector<CompiledDetection>& detections, const ScanOptions& options,
+                      const ScanHooks& hooks) {
     ScanResult result;
     for (const auto& compiled : detections)
         result.results.push_back({&compiled.detection(), {}});
     RecordSelector selector = selector_for(detections);
     Screen screen(selector);
+    std::mutex hook_mutex; // the hooks are never called concurrently
 
+    // The units of one file are contiguous in `units`, from first_unit[file] on.
     std::vector<WorkUnit> units;
+    std::vector<size_t> first_unit(files.size());
+    std::vector<std::atomic<size_t>> remaining(files.size());
     for (size_t i = 0; i < files.size(); ++i) {
         FileReport report{files[i], {}, {}};
+        first_unit[i] = units.size();
         report.error = plan_file(i, files[i], options, units, report.stats);
+        remaining[i] = units.size() - first_unit[i];
         result.files.push_back(std::move(report));
+        if (remaining[i] == 0 && hooks.file_done)
+            hooks.file_done(result.files[i]);
     }
 
     // Each thread aggregates into its own aggregators; each unit writes only its own
-    // outcome slot. Nothing is shared while the workers run.
+    // outcome slot, and the thread that finishes a file's last unit alone completes that
+    // file's report.
     using Partial = std::vector<Aggregator>;
     tbb::enumerable_thread_specific<Partial> partials([&] { return Partial(detections.size()); });
     std::vector<UnitOutcome> outcomes(units.size());
+    auto accept = [&](size_t detection, const Event& event, const std::filesystem::path& path) {
+        if (!hooks.accept)
+            return true;
+        std::lock_guard lock(hook_mutex);
+        return hooks.accept(detection, event, path);
+    };
+    auto finish_file = [&](size_t file) {
+        FileReport& report = result.files[file];
+        for (size_t u = first_unit[file]; u < units.size() && units[u].file == file; ++u) {
+            report.stats += outcomes[u].stats;
+            if (!outcomes[u].error.empty() && report.error.empty())
+                report.error = outcomes[u].error;
+        }
+        if (hooks.file_done) {
+            std::lock_guard lock(hook_mutex);
+            hooks.file_done(report);
+        }
+    };
     auto run_unit = [&](size_t u) {
         const WorkUnit& unit = units[u];
         Partial& partial = partials.local();
+        const auto& path = files[unit.file];
         auto sink = [&](const RawRecord& record) {
             auto event = extract(record);
             if (!event)
                 return;
             for (size_t i = 0; i < detections.size(); ++i)
                 if (auto key = detections[i].group_key(*event))
-                    partial[i].add(std::move(*key), event->time);
+                    if (accept(i, *event, path))
+                        partial[i].add(std::move(*key), event->time);
         };
-        const auto& path = files[unit.file];
         try {
             if (unit.whole_file) {
                 outcomes[u].stats = read_evtx(path, selector, sink);
-                return;
+            } else {
+                FileDescriptor fd(open_evidence(path));
+                if (fd.get() < 0)
+                    throw InputError(std::strerror(errno));
+                outcomes[u].stats = screen_and_read(fd.get(), unit.header_block, unit.first_chunk,
+                                                    unit.chunk_count, screen, selector, sink);
             }
-            FileDescriptor fd(open_evidence(path));
-            if (fd.get() < 0)
-                throw InputError(std::strerror(errno));
-            outcomes[u].stats = screen_and_read(fd.get(), unit.header_block, unit.first_chunk,
-                                                unit.chunk_count, screen, selector, sink);
         } catch (const InputError& error) {
             outcomes[u].error = error.what();
         }
+        if (remaining[unit.file].fetch_sub(1, std::memory_order_acq_rel) == 1)
+            finish_file(unit.file);
     };
 
     unsigned threads =
@@ -162,12 +194,6 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     for (const auto& partial : partials)
         for (size_t i = 0; i < detections.size(); ++i)
             result.results[i].aggregate.merge(partial[i]);
-    for (size_t u = 0; u < units.size(); ++u) {
-        FileReport& report = result.files[units[u].file];
-        report.stats += outcomes[u].stats;
-        if (!outcomes[u].error.empty() && report.error.empty())
-            report.error = outcomes[u].error;
-    }
     return result;
 }
 

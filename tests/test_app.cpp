@@ -86,8 +86,13 @@ TEST_CASE("inputs that cannot be read are named with the reason, exit 2") {
 TEST_CASE("a directory without logs scans nothing, finds nothing, exits 0") {
     Run r = run_app({empty_dir()});
     CHECK(r.status == 0);
-    CHECK(r.err.empty());
+    CHECK(r.err.rfind("wmihunt: 0 files read, 0 failed, 0 records, 0 matching events in 0 rows, ",
+                      0) == 0);
     CHECK(r.out.find(": 0 rows") != std::string::npos);
+    SECTION("option -q silences the summary") {
+        CHECK(run_app({"-q", empty_dir()}).err.empty());
+        CHECK(run_app({"--quiet", empty_dir()}).err.empty());
+    }
 }
 
 TEST_CASE("option --output-dir writes one CSV per detection, --output writes one file") {
@@ -114,4 +119,64 @@ TEST_CASE("an output file that cannot be created is an error, exit 2") {
     Run r = run_app({"-o", "/nonexistent-dir/x.txt", empty_dir()});
     CHECK(r.status == 2);
     CHECK(r.err.find("cannot write /nonexistent-dir/x.txt") != std::string::npos);
+}
+
+TEST_CASE("every analyst option rejects a bad value: one error line, exit 2, no output") {
+    fs::path list = scratch("bad.allowlist");
+    std::ofstream(list) << "# fine\nhost=ok\nconsumer=(unclosed\n";
+    std::string dir = empty_dir();
+    for (auto args : std::vector<std::vector<std::string>>{
+             {"--exclude", "hostname=x", dir},
+             {"--exclude", "host", dir},
+             {"--include", "query=[", dir},
+             {"--include", "temporary:filter=x", dir},
+             {"--allowlist", scratch("missing.allowlist").string(), dir},
+             {"--allowlist", list.string(), dir},
+             {"--since", "last tuesday", dir},
+             {"--until", "2022-13-01", dir},
+             {"--since", "2022-03-02", "--until", "2022-03-01", dir},
+             {"--timezone", "Mars/Olympus", dir},
+             {"--time-format", "epoch", dir},
+             {"--format", "xml", dir},
+             {"--csv-bom", dir},
+             {"--csv-raw", dir},
+             {"--csv-flatten", "-f", "json", dir},
+             {"--width", "-2", dir},
+             {"--width", "wide", dir},
+             {"--events", "-f", "csv", "--output-dir", dir, dir},
+         }) {
+        Run r = run_app(args);
+        INFO(args[0] << " " << args[1]);
+        CHECK(r.status == 2);
+        CHECK(r.err.rfind("wmihunt: error: ", 0) == 0);
+        CHECK(r.out.empty());
+        if (args[0] != "--width") // CLI11's own parse errors add a hint line
+            CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    Run r = run_app({"--allowlist", list.string(), dir});
+    CHECK(r.err.find(list.string() + ":3: bad regex at offset 9") != std::string::npos);
+}
+
+TEST_CASE("option --list-detections needs no PATH and prints every detection") {
+    Run r = run_app({"--list-detections"});
+    CHECK(r.status == 0);
+    CHECK(r.out.find("temporary: WMI Temporary Event Subscription") == 0);
+    CHECK(r.out.find("\npermanent: WMI Permanent Event Subscription") != std::string::npos);
+}
+
+TEST_CASE("option --events on no logs prints an empty timeline in every format") {
+    std::string dir = empty_dir();
+    CHECK(run_app({"--events", "-f", "csv", dir}).out ==
+          "time,detection,host,event_id,record_id,field,value,user,namespace,client_pid,"
+          "client_machine,filter,file\r\n");
+    CHECK(run_app({"--events", "-f", "jsonl", dir}).out.empty());
+    CHECK(run_app({"--events", "-f", "json", dir}).out.find("\"events\": []") != std::string::npos);
+    CHECK(run_app({"--events", dir}).out.rfind("Events: 0 (UTC time)\n", 0) == 0);
+}
+
+TEST_CASE("a tuning rule that no selected detection can use is a warning, not an error") {
+    Run r = run_app({"-q", "-d", "temporary", "--include", "filter=x", empty_dir()});
+    CHECK(r.status == 0);
+    CHECK(r.err == "wmihunt: warning: --include filter=x: no selected detection has this field; "
+                   "the rule has no effect\n");
 }

@@ -50,7 +50,9 @@ TEST_CASE("write_table titles each table, aligns, and cuts long cells with a mar
     std::vector<Row> rows = {{{"H", std::string(100, 'q')}, 12, 0, 0},
                              {{"HOST-LONGER", "x\ny"}, 3, 0, 0}};
     std::ostringstream out;
-    write_table(out, t, rows, 20);
+    PrintOptions narrow;
+    narrow.max_cell_width = 20;
+    write_table(out, t, rows, narrow);
     std::string text = out.str();
     CHECK(text.find("WMI Temporary Event Subscription (temporary") == 0);
     CHECK(text.find(std::string(19, 'q') + "…") != std::string::npos);
@@ -62,4 +64,118 @@ TEST_CASE("write_table titles each table, aligns, and cuts long cells with a mar
         write_table(empty, t, {});
         CHECK(empty.str().find(": 0 rows") != std::string::npos);
     }
+}
+
+TEST_CASE("csv_cell neutralises formulas unless raw, and flattens line breaks on request") {
+    CsvOptions safe;
+    for (std::string lead : {"=", "+", "-", "@", "\t", "\r"})
+        CHECK(csv_cell(lead + "cmd|' /C calc'!A0", safe).find("'" + lead) <= 1);
+    CHECK(csv_cell("=1+1", safe) == "'=1+1");
+    CHECK(csv_cell("-2", safe) == "'-2");
+    CHECK(csv_cell("@SUM(A1)", safe) == "'@SUM(A1)");
+    CHECK(csv_cell("\tx", safe) == "'\tx");
+    CHECK(csv_cell("\rx", safe) == "\"'\rx\"");
+    CHECK(csv_cell("a=1", safe) == "a=1");
+    CHECK(csv_cell("", safe) == "");
+    CsvOptions raw{false, true, false};
+    CHECK(csv_cell("=1+1", raw) == "=1+1");
+    CsvOptions flat{false, false, true};
+    CHECK(csv_cell("a\r\nb\nc\rd", flat) == "a b c d");
+    CHECK(csv_cell("a\r\n\r\nb, c", flat) == "\"a  b, c\"");
+    CHECK(csv_cell("a\nb", safe) == "\"a\nb\"");
+}
+
+TEST_CASE("write_csv starts with a BOM on request") {
+    const Detection& t = *find_detection("temporary");
+    PrintOptions options;
+    options.csv.bom = true;
+    std::ostringstream out;
+    write_csv(out, t, {{{"H", "=HYPERLINK(\"x\")"}, 1, 0, 0}}, options);
+    CHECK(out.str() ==
+          "\xEF\xBB\xBF"
+          "ComputerName,query,count,firstTime,lastTime\r\n"
+          "H,\"'=HYPERLINK(\"\"x\"\")\",1,1970-01-01T00:00:00,1970-01-01T00:00:00\r\n");
+}
+
+namespace {
+EventRow sample_event(std::string value) {
+    EventRow row;
+    row.detection = find_detection("permanent");
+    row.time = 1646941877LL * 10'000'000 + 6765192; // 2022-03-10T19:51:17.6765192Z
+    row.host = "HOST";
+    row.event_id = 5861;
+    row.record_id = 149;
+    row.value = std::move(value);
+    row.fields[1] = "//./root/subscription";
+    row.fields[4] = "ProcessStartTrigger";
+    row.file = "/logs/WMI.evtx";
+    return row;
+}
+} // namespace
+
+TEST_CASE("the timeline as CSV: fixed columns, empty cells for fields a detection lacks") {
+    PrintOptions options;
+    options.time_style = TimeStyle::iso;
+    std::ostringstream out;
+    write_timeline_csv(out, {sample_event("ActiveScriptEventConsumer=\"KillProcess\"")}, options);
+    CHECK(out.str() ==
+          "time,detection,host,event_id,record_id,field,value,user,namespace,client_pid,"
+          "client_machine,filter,file\r\n"
+          "2022-03-10T19:51:17.6765192Z,permanent,HOST,5861,149,consumer,"
+          "\"ActiveScriptEventConsumer=\"\"KillProcess\"\"\",,//./root/subscription,,,"
+          "ProcessStartTrigger,/logs/WMI.evtx\r\n");
+}
+
+TEST_CASE("JSON output stays valid UTF-8 when a value holds invalid UTF-8") {
+    PrintOptions options;
+    options.time_style = TimeStyle::iso;
+    // "\xff" alone and a lone UTF-16 surrogate encoded as UTF-8 are both invalid.
+    std::vector<EventRow> rows = {sample_event("bad \xff byte \xed\xa0\x80 end")};
+    std::ostringstream lines;
+    REQUIRE_NOTHROW(write_timeline_jsonl(lines, rows, options));
+    CHECK(lines.str() ==
+          "{\"time\":\"2022-03-10T19:51:17.6765192Z\",\"detection\":\"permanent\","
+          "\"host\":\"HOST\",\"event_id\":5861,\"record_id\":149,\"field\":\"consumer\","
+          "\"value\":\"bad \xEF\xBF\xBD byte \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\","
+          "\"user\":null,\"namespace\":\"//./root/subscription\",\"client_pid\":null,"
+          "\"client_machine\":null,\"filter\":\"ProcessStartTrigger\",\"file\":\"/logs/"
+          "WMI.evtx\"}\n");
+    const Detection& t = *find_detection("temporary");
+    std::ostringstream document;
+    REQUIRE_NOTHROW(write_json(document, {{&t, {{{"H\xc3", "q"}, 2, 0, 0}}}}, options));
+    CHECK(document.str().find("\"ComputerName\": \"H\xEF\xBF\xBD\"") != std::string::npos);
+    CHECK(document.str().find("\"count\": 2") != std::string::npos);
+}
+
+TEST_CASE("write_table fits a width, and colours only when asked") {
+    const Detection& t = *find_detection("temporary");
+    std::vector<Row> rows = {{{"HOST", std::string(200, 'q')}, 1, 0, 0}};
+    PrintOptions options;
+    options.table_width = 100;
+    std::ostringstream out;
+    write_table(out, t, rows, options);
+    std::istringstream lines(out.str());
+    std::string line;
+    std::getline(lines, line); // the title may be longer
+    CHECK(line.find("\x1b") == std::string::npos);
+    while (std::getline(lines, line))
+        CHECK(line.size() - (line.find("…") == std::string::npos ? 0 : 2) <= 100);
+    CHECK(out.str().find("q…") != std::string::npos);
+    options.color = true;
+    std::ostringstream bold;
+    write_table(bold, t, rows, options);
+    CHECK(bold.str().rfind("\x1b[1mWMI Temporary Event Subscription", 0) == 0);
+}
+
+TEST_CASE("the timeline table escapes what an attacker wrote into a subscription") {
+    PrintOptions options;
+    options.time_style = TimeStyle::iso;
+    std::ostringstream out;
+    write_timeline_table(out, {sample_event("x=\"\x1b]0;owned\x07\x1b[2J\"\nnext")}, options);
+    std::string text = out.str();
+    CHECK(text.rfind("Events: 1 (UTC time)\n", 0) == 0);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find('\x07') == std::string::npos);
+    CHECK(text.find("x=\"\\x1B]0;owned\\x07\\x1B[2J\"\\nnext") != std::string::npos);
+    CHECK(text.find("2022-03-10T19:51:17.6765192Z  permanent  HOST") != std::string::npos);
 }

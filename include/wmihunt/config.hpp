@@ -2,6 +2,8 @@
 #pragma once
 
 #include "wmihunt/detection.hpp"
+#include "wmihunt/printers.hpp"
+#include "wmihunt/tuning.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -21,7 +23,7 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-enum class Format { table, csv };
+enum class Format { table, csv, json, jsonl };
 
 // The options exactly as typed, filled by CLI11.
 struct RawOptions {
@@ -33,6 +35,20 @@ struct RawOptions {
     bool no_default_exclusions = false;
     int threads = 0;
     bool no_screen = false;
+    std::vector<std::string> excludes;
+    std::vector<std::string> includes;
+    std::vector<std::string> allowlists;
+    bool list_detections = false;
+    bool events = false;
+    std::string since;
+    std::string until;
+    std::string timezone = "UTC";
+    std::string time_format;
+    bool csv_bom = false;
+    bool csv_raw = false;
+    bool csv_flatten = false;
+    int width = -1; // -1: not given
+    bool quiet = false;
 };
 
 // Validated settings the run works from.
@@ -45,6 +61,14 @@ struct Config {
     bool default_exclusions = true;
     unsigned threads = 0; // 0: one per core
     bool screen = true;
+    Tuning tuning;
+    bool list_detections = false; // print the detections and exit; no PATH needed
+    bool events = false;          // the timeline instead of the aggregates
+    std::optional<int64_t> since; // events at or after this instant (ticks, UTC)
+    std::optional<int64_t> until; // events before this instant
+    PrintOptions print;           // time zone and style, CSV options, table width
+    bool width_given = false;     // --width chose print.table_width
+    bool quiet = false;
 };
 
 // Declares every option on `app`, storing into `raw`. The one definition of the options:
@@ -54,7 +78,8 @@ void add_options(CLI::App& app, RawOptions& raw);
 // Checks the combination of options; throws UsageError naming the problem and the way out.
 Config make_config(const RawOptions& raw);
 
-// Name of the file --output-dir writes for `detection` and `format` ("temporary.csv").
+// Name of the file --output-dir writes for `detection` and `format` ("temporary.csv",
+// "temporary.json").
 std::string output_file_name(const Detection& detection, Format format);
 
 } // namespace wmihunt

@@ -12,6 +12,13 @@
 
 namespace wmihunt {
 
+// A field an analyst names on the command line (--exclude query=...), and where its value
+// comes from: an Event field ("ComputerName", "User") or the detection's extracted field.
+struct FieldSource {
+    std::string_view name;
+    std::string_view source;
+};
+
 // One analytic, described as the Splunk search it mirrors. Adding an analytic is adding
 // a row to detections(), plus extraction code if it reads a new event layout.
 struct Detection {
@@ -30,7 +37,12 @@ struct Detection {
     std::vector<std::string_view> columns;            // their output names, in order
     std::string_view mitre;
     int risk_score;
+    // The fields tuning rules can test and --events prints, by their analyst names.
+    std::vector<FieldSource> fields;
 };
+
+// The analyst names of every detection's fields, each once, in table order.
+std::vector<std::string_view> field_names();
 
 // Every analytic wmihunt runs, in their canonical order.
 const std::vector<Detection>& detections();
@@ -53,6 +65,11 @@ class CompiledDetection {
 
     // The extracted field's value for `event` (the rex result), or nullopt.
     std::optional<std::string> extract_field(const Event& event) const;
+
+    // The value of the analyst field `name` for a matched event whose extracted field is
+    // `extracted`; nullptr when the detection has no such field or the event lacks it.
+    const std::string* field_value(const Event& event, const std::string& extracted,
+                                   std::string_view name) const;
 
   private:
     const Detection* m_detection;

@@ -6,6 +6,7 @@
 #include "wmihunt/reader.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,11 +40,24 @@ constexpr uint64_t scan_unit_chunks = 256;
 // The records every detection in `detections` needs decoded.
 RecordSelector selector_for(const std::vector<CompiledDetection>& detections);
 
+// Optional callbacks into a scan. The scan never calls them concurrently, whatever the
+// number of threads, so they need no locking of their own.
+struct ScanHooks {
+    // Called for each event detection number `detection` matched, with the file it came
+    // from, before it is counted: returning false drops it (the analyst's tuning, the time
+    // window). May also record the event. Calls come in no particular order.
+    std::function<bool(size_t detection, const Event& event, const std::filesystem::path& file)>
+        accept;
+    // Called once per file, read or not, with its complete report, when its last part
+    // has been read.
+    std::function<void(const FileReport& report)> file_done;
+};
+
 // Reads every file and applies every detection to every selected record, on
 // options.threads threads. The rows do not depend on the thread count or on screening.
 // A file that cannot be read is reported in its FileReport and does not affect the others.
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                       const std::vector<CompiledDetection>& detections,
-                      const ScanOptions& options = {});
+                      const ScanOptions& options = {}, const ScanHooks& hooks = {});
 
 } // namespace wmihunt

@@ -1,0 +1,106 @@
+// json_printers: JSON and JSON Lines output through nlohmann-json.
+#include "wmihunt/printers.hpp"
+
+#include <nlohmann/json.hpp>
+
+#ifndef WMIHUNT_VERSION
+#define WMIHUNT_VERSION "0.0.0"
+#endif
+
+namespace wmihunt {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Log values may hold invalid UTF-8 (from invalid UTF-16 in the file): each invalid byte
+// becomes U+FFFD instead of failing, so the output is always valid JSON and UTF-8.
+void dump(std::ostream& out, const Json& json, int indent) {
+    out << json.dump(indent, ' ', false, Json::error_handler_t::replace) << "\n";
+}
+
+Json row_object(const Detection& detection, const Row& row, const PrintOptions& options) {
+    Json object;
+    for (size_t i = 0; i < detection.columns.size() && i < row.key.size(); ++i)
+        object[std::string(detection.columns[i])] = row.key[i];
+    object["count"] = row.count;
+    object["firstTime"] = format_time(row.first_time, options.time_style, options.zone);
+    object["lastTime"] = format_time(row.last_time, options.time_style, options.zone);
+    return object;
+}
+
+Json event_object(const EventRow& row, const PrintOptions& options) {
+    Json object;
+    object["time"] = format_time(row.time, options.time_style, options.zone);
+    object["detection"] = row.detection->name;
+    object["host"] = row.host;
+    object["event_id"] = row.event_id;
+    object["record_id"] = row.record_id;
+    object["field"] = row.detection->extracted;
+    object["value"] = row.value;
+    for (size_t i = 0; i < timeline_fields.size(); ++i)
+        object[std::string(timeline_fields[i])] =
+            row.fields[i] ? Json(*row.fields[i]) : Json(nullptr);
+    object["file"] = row.file;
+    return object;
+}
+
+Json document_head(const PrintOptions& options) {
+    Json document;
+    document["wmihunt"] = WMIHUNT_VERSION;
+    document["time_zone"] = options.zone.name();
+    return document;
+}
+
+} // namespace
+
+void write_json(std::ostream& out, const std::vector<DetectionRows>& results,
+                const PrintOptions& options) {
+    Json document = document_head(options);
+    Json list = Json::array();
+    for (const auto& result : results) {
+        const Detection& d = *result.detection;
+        Json entry;
+        entry["detection"] = d.name;
+        entry["title"] = d.title;
+        entry["splunk_id"] = d.splunk_id;
+        entry["mitre"] = d.mitre;
+        entry["risk_score"] = d.risk_score;
+        Json rows = Json::array();
+        for (const auto& row : result.rows)
+            rows.push_back(row_object(d, row, options));
+        entry["rows"] = std::move(rows);
+        list.push_back(std::move(entry));
+    }
+    document["detections"] = std::move(list);
+    dump(out, document, 2);
+}
+
+void write_jsonl(std::ostream& out, const std::vector<DetectionRows>& results,
+                 const PrintOptions& options) {
+    for (const auto& result : results)
+        for (const auto& row : result.rows) {
+            Json object;
+            object["detection"] = result.detection->name;
+            object.update(row_object(*result.detection, row, options));
+            dump(out, object, -1);
+        }
+}
+
+void write_timeline_json(std::ostream& out, const std::vector<EventRow>& rows,
+                         const PrintOptions& options) {
+    Json document = document_head(options);
+    Json events = Json::array();
+    for (const auto& row : rows)
+        events.push_back(event_object(row, options));
+    document["events"] = std::move(events);
+    dump(out, document, 2);
+}
+
+void write_timeline_jsonl(std::ostream& out, const std::vector<EventRow>& rows,
+                          const PrintOptions& options) {
+    for (const auto& row : rows)
+        dump(out, event_object(row, options), -1);
+}
+
+} // namespace wmihunt

@@ -3,6 +3,7 @@
 
 #include "wmihunt/config.hpp"
 #include "wmihunt/inputs.hpp"
+#include "wmihunt/interrupt.hpp"
 #include "wmihunt/output.hpp"
 #include "wmihunt/printers.hpp"
 #include "wmihunt/scan.hpp"
@@ -50,20 +51,61 @@ void print_results(std::ostream& out, const Config& config, const ScanResult& sc
         file->commit();
 }
 
-// Warnings for damage in files that were read; errors for files that were not.
-bool report_files(std::ostream& err, const ScanResult& scan) {
+std::string plural(uint64_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// What a file's reading skipped, as one line; empty for an intact file.
+std::string damage_of(const ReadStats& stats) {
+    if (!stats.damaged())
+        return {};
+    std::string text =
+        fmt::format("damaged: {} read", plural(stats.records_read, "record", "records"));
+    if (stats.records_failed > 0)
+        text += fmt::format("; {} of {} records rejected by libevtx and skipped",
+                            stats.records_failed, stats.records_total);
+    if (stats.partial_chunk_bytes > 0)
+        text += fmt::format("; the file ends in an incomplete chunk ({} bytes, not read): it "
+                            "was cut short",
+                            stats.partial_chunk_bytes);
+    return text;
+}
+
+// One line per file that was not read, was damaged, or held duplicates. Returns true
+// when any of them is an error (unreadable file; damage under --strict).
+bool report_files(std::ostream& err, const Config& config, const ScanResult& scan) {
     bool failed = false;
     for (const auto& file : scan.files) {
+        auto path = file.path.string();
         if (!file.error.empty()) {
-            fmt::print(err, "wmihunt: error: {}: {}\n", file.path.string(), file.error);
+            fmt::print(err, "wmihunt: error: {}: {}\n", path, file.error);
             failed = true;
             continue;
         }
-        if (file.stats.records_failed > 0)
+        if (!file.duplicate_of.empty()) {
             fmt::print(err,
-                       "wmihunt: warning: {}: {} of {} records could not be decoded and were "
-                       "skipped\n",
-                       file.path.string(), file.stats.records_failed, file.stats.records_total);
+                       "wmihunt: note: {}: same bytes as {}, not read again (--keep-duplicates "
+                       "reads it)\n",
+                       path, file.duplicate_of.string());
+            continue;
+        }
+        if (auto damage = damage_of(file.stats); !damage.empty()) {
+            fmt::print(err, "wmihunt: {}: {}: {}\n", config.strict ? "error" : "warning", path,
+                       damage);
+            failed = failed || config.strict;
+        }
+        if (config.recover && file.stats.recovered_total > 0)
+            fmt::print(err,
+                       "wmihunt: note: {}: {} read ({} of the {} candidates libevtx found could "
+                       "not be decoded)\n",
+                       path,
+                       plural(file.stats.recovered_read, "recovered record", "recovered records"),
+                       file.stats.recovered_failed, file.stats.recovered_total);
+        if (file.duplicate_events > 0)
+            fmt::print(err,
+                       "wmihunt: note: {}: {} already seen in an earlier file or record, "
+                       "counted once (--keep-duplicates counts each)\n",
+                       path, plural(file.duplicate_events, "event", "events"));
     }
     return failed;
 }
@@ -111,12 +153,31 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         failed = true;
     }
 
-    ScanResult scan = scan_files(inputs.files, compiled);
-    failed = report_files(err, scan) || failed;
+    install_signal_handlers();
+    ScanResult scan = scan_files(inputs.files, compiled, {config.recover, config.keep_duplicates});
+    failed = report_files(err, config, scan) || failed;
+    if (scan.interrupted) {
+        // Partial results go only where nothing can mistake them for complete ones.
+        bool to_files = config.output || config.output_dir;
+        if (!to_files)
+            for (const auto& result : scan.results)
+                print_result(out, config, result);
+        out.flush();
+        fmt::print(err, "wmihunt: interrupted: the results are partial ({} of {} files read){}\n",
+                   scan.files.size(), inputs.files.size(),
+                   to_files ? "; no output file was written" : "");
+        return exit_interrupted;
+    }
     try {
         print_results(out, config, scan);
     } catch (const std::exception& error) {
         fmt::print(err, "wmihunt: error: {}\n", error.what());
+        return exit_error;
+    }
+    out.flush();
+    // A reader that stopped early (wmihunt ... | head) is not an error worth a message.
+    if (!out && !output_closed()) {
+        fmt::print(err, "wmihunt: error: cannot write the results to standard output\n");
         return exit_error;
     }
     if (failed)

@@ -1,9 +1,12 @@
 // reader: libevtx calls, wrapped in RAII, turned into RawRecord values.
 #include "wmihunt/reader.hpp"
 
+#include "wmihunt/interrupt.hpp"
+
 #include <libevtx.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -106,6 +109,17 @@ bool time_from_xml(const std::string& xml, int64_t& ticks) {
     return parse_system_time(std::string_view(xml).substr(pos, end - pos), ticks);
 }
 
+// The text of the first <NAME> element (without attributes), or empty.
+std::string element_text(const std::string& xml, std::string_view name) {
+    auto open = fmt::format("<{}>", name);
+    auto pos = xml.find(open);
+    if (pos == std::string::npos)
+        return {};
+    pos += open.size();
+    auto end = xml.find(fmt::format("</{}>", name), pos);
+    return end == std::string::npos ? std::string() : xml.substr(pos, end - pos);
+}
+
 void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provider,
                  RawRecord& out) {
     out.event_id = event_id;
@@ -122,6 +136,14 @@ void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provid
     }
     std::string xml = get_utf8(record, libevtx_record_get_utf8_xml_string_size,
                                libevtx_record_get_utf8_xml_string);
+    out.channel = element_text(xml, "Channel");
+    // System/EventRecordID is the number Windows shows; the record header's copy can
+    // differ in damaged or carved files.
+    std::string number = element_text(xml, "EventRecordID");
+    uint64_t xml_record_id = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), xml_record_id);
+    if (!number.empty() && ec == std::errc() && end == number.data() + number.size())
+        out.record_id = xml_record_id;
     out.time_from_header = !time_from_xml(xml, out.time_created);
     if (out.time_from_header) {
         uint64_t filetime = 0;
@@ -240,33 +262,68 @@ ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& sel
     if (libevtx_file_get_flags(file.get(), &flags, nullptr) == 1)
         stats.dirty = (flags & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0;
     stats.corrupted = libevtx_file_is_corrupted(file.get(), nullptr) == 1;
+    // An EVTX file is a 4 KiB header followed by 64 KiB chunks.
+    constexpr uint64_t header_size = 4096, chunk_size = 65536;
+    std::error_code size_error;
+    uint64_t size = std::filesystem::file_size(path, size_error);
+    if (!size_error && size > header_size)
+        stats.partial_chunk_bytes = (size - header_size) % chunk_size;
 
     int count = 0;
     if (libevtx_file_get_number_of_records(file.get(), &count, error.out()) != 1)
         throw InputError("libevtx could not count the records: " + error.message());
     stats.records_total = static_cast<uint64_t>(count);
+    int recovered_count = 0;
+    if (libevtx_file_get_number_of_recovered_records(file.get(), &recovered_count, nullptr) == 1)
+        stats.recovered_total = static_cast<uint64_t>(recovered_count);
 
     RawRecord out;
-    for (int index = 0; index < count; ++index) {
+    // Reads record `index` of one list; returns false when libevtx rejects it.
+    auto read_one = [&](int index, bool recovered) {
         libevtx_record_t* raw_record = nullptr;
-        if (libevtx_file_get_record_by_index(file.get(), index, &raw_record, error.out()) != 1 ||
-            raw_record == nullptr) {
-            ++stats.records_failed;
-            continue;
-        }
+        int got = recovered ? libevtx_file_get_recovered_record_by_index(file.get(), index,
+                                                                         &raw_record, error.out())
+                            : libevtx_file_get_record_by_index(file.get(), index, &raw_record,
+                                                               error.out());
+        if (got != 1 || raw_record == nullptr)
+            return false;
         RecordPtr record(raw_record);
         uint32_t event_id = 0;
         if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
-            continue;
+            return false;
         if (!selector.wants_event_id(event_id))
-            continue;
+            return true;
         std::string provider = get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
                                         libevtx_record_get_utf8_source_name);
         if (!selector.wants(provider, event_id))
-            continue;
+            return true;
         ++stats.records_selected;
         fill_record(record.get(), event_id, std::move(provider), out);
+        out.recovered = recovered;
         sink(out);
+        return true;
+    };
+    for (int index = 0; index < count; ++index) {
+        if (interrupted()) {
+            stats.interrupted = true;
+            return stats;
+        }
+        if (read_one(index, false))
+            ++stats.records_read;
+        else
+            ++stats.records_failed;
+    }
+    if (!selector.recovered)
+        return stats;
+    for (int index = 0; index < recovered_count; ++index) {
+        if (interrupted()) {
+            stats.interrupted = true;
+            return stats;
+        }
+        if (read_one(index, true))
+            ++stats.recovered_read;
+        else
+            ++stats.recovered_failed;
     }
     return stats;
 }

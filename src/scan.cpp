@@ -1,7 +1,9 @@
 // scan: the pipeline over files; one aggregator per detection.
 #include "wmihunt/scan.hpp"
 
+#include "wmihunt/dedupe.hpp"
 #include "wmihunt/extractor.hpp"
+#include "wmihunt/interrupt.hpp"
 
 namespace wmihunt {
 
@@ -17,15 +19,35 @@ RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
 }
 
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
-                      const std::vector<CompiledDetection>& detections) {
+                      const std::vector<CompiledDetection>& detections,
+                      const ScanOptions& options) {
     ScanResult result;
     for (const auto& compiled : detections)
         result.results.push_back({&compiled.detection(), {}});
     RecordSelector selector = selector_for(detections);
+    selector.recovered = options.recover;
+    FileDeduplicator same_files;
+    EventDeduplicator same_events;
     for (const auto& path : files) {
-        FileReport report{path, {}, {}};
+        if (interrupted()) {
+            result.interrupted = true;
+            break;
+        }
+        FileReport report{path, {}, {}, {}, 0};
+        std::optional<FileDigest> digest;
+        if (!options.keep_duplicates)
+            digest = file_digest(path);
+        if (const auto* first = digest ? same_files.first_with(*digest) : nullptr) {
+            report.duplicate_of = *first;
+            result.files.push_back(std::move(report));
+            continue;
+        }
         try {
             report.stats = read_evtx(path, selector, [&](const RawRecord& record) {
+                if (!options.keep_duplicates && !same_events.first_sighting(record)) {
+                    ++report.duplicate_events;
+                    return;
+                }
                 auto event = extract(record);
                 if (!event)
                     return;
@@ -33,9 +55,12 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                     if (auto key = detections[i].group_key(*event))
                         result.results[i].aggregate.add(std::move(*key), event->time);
             });
+            if (digest)
+                same_files.add(*digest, path);
         } catch (const InputError& error) {
             report.error = error.what();
         }
+        result.interrupted = result.interrupted || report.stats.interrupted;
         result.files.push_back(std::move(report));
     }
     return result;

@@ -31,6 +31,9 @@ struct RawOptions {
     std::string output;
     std::string output_dir;
     bool no_default_exclusions = false;
+    bool recover = false;
+    bool strict = false;
+    bool keep_duplicates = false;
 };
 
 // Validated settings the run works from.
@@ -41,6 +44,9 @@ struct Config {
     std::optional<std::filesystem::path> output;     // one file for everything
     std::optional<std::filesystem::path> output_dir; // one file per detection
     bool default_exclusions = true;
+    bool recover = false;         // also use the records libevtx recovers
+    bool strict = false;          // damage in a file is an error (exit 2), not a warning
+    bool keep_duplicates = false; // read identical files and count repeated events again
 };
 
 // Declares every option on `app`, storing into `raw`. The one definition of the options:

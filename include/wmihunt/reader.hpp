@@ -21,7 +21,7 @@ class InputError : public std::runtime_error {
 // One event record as libevtx decoded it: the System fields wmihunt uses and the
 // UserData/EventData values in document order (empty values included).
 struct RawRecord {
-    uint64_t record_id = 0;
+    uint64_t record_id = 0; // System/EventRecordID; the record header's number when absent
     uint32_t event_id = 0;
     std::string provider;
     std::string computer;
@@ -29,6 +29,10 @@ struct RawRecord {
     // the record header's written time when the XML carries none (time_from_header set).
     int64_t time_created = 0;
     bool time_from_header = false;
+    std::string channel; // System/Channel; empty when the XML carries none
+    // Found by libevtx's recovery scan of unused space (a deleted or overwritten record),
+    // not listed in the file's chunks: read only when RecordSelector::recovered is set.
+    bool recovered = false;
     std::vector<std::string> values;
 };
 
@@ -37,6 +41,7 @@ struct RawRecord {
 struct RecordSelector {
     std::vector<std::pair<std::string, uint32_t>> keys; // (provider, event id)
     bool all = false;                                   // every record, whatever its keys
+    bool recovered = false; // also the records libevtx recovers, after the regular ones
 
     bool wants_event_id(uint32_t event_id) const;
     bool wants(std::string_view provider, uint32_t event_id) const;
@@ -44,16 +49,33 @@ struct RecordSelector {
 
 // What reading one file met, for the warnings and the end summary.
 struct ReadStats {
-    uint64_t records_total = 0;  // records libevtx announced in the file
-    uint64_t records_failed = 0; // records libevtx could not decode (skipped)
-    uint64_t records_selected = 0;
-    bool corrupted = false; // libevtx flagged the file as corrupted
-    bool dirty = false;     // the header's dirty flag (file copied while in use)
+    uint64_t records_total = 0;    // records libevtx announced in the file's chunks
+    uint64_t records_read = 0;     // of those, decoded
+    uint64_t records_failed = 0;   // of those, rejected by libevtx (skipped)
+    uint64_t recovered_total = 0;  // records libevtx's recovery scan found (read or not)
+    uint64_t recovered_read = 0;   // of those, decoded (only when the selector asks for them)
+    uint64_t recovered_failed = 0; // of those, rejected by libevtx (ditto)
+    uint64_t records_selected = 0; // regular and recovered records passed to the sink
+    // Bytes after the last whole 64 KiB chunk: a file cut short (or carved) mid-chunk.
+    // libevtx reads only whole chunks, so the records in that part are lost.
+    uint64_t partial_chunk_bytes = 0;
+    // libevtx flagged the file as corrupted. Informational only: most logs copied from a
+    // live system carry this state.
+    bool corrupted = false;
+    bool dirty = false;       // the header's dirty flag (file copied while in use)
+    bool interrupted = false; // reading stopped early because interrupted() became true
+
+    // True when something in the file could not be read: rejected records or a partial
+    // chunk. (Recovered records that fail to decode are not damage: libevtx's recovery
+    // scan proposes candidates, many of which are only leftovers.)
+    bool damaged() const { return records_failed > 0 || partial_chunk_bytes > 0; }
 };
 
-// Reads `path` and calls `sink` for every record the selector wants, in file order.
+// Reads `path` and calls `sink` for every record the selector wants, in file order, then
+// (with selector.recovered) the recovered records. The file is opened read-only.
 // Throws InputError when the file cannot be opened as EVTX; a damaged record is counted
-// in ReadStats::records_failed and skipped, never fatal.
+// in ReadStats and skipped, never fatal. Stops early, setting ReadStats::interrupted,
+// once interrupted() (interrupt.hpp) is true.
 ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& selector,
                     const std::function<void(const RawRecord&)>& sink);
 

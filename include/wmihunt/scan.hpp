@@ -16,6 +16,13 @@ struct FileReport {
     std::filesystem::path path;
     std::string error; // empty when the file was read
     ReadStats stats;
+    std::filesystem::path duplicate_of; // not read: same bytes as this earlier file
+    uint64_t duplicate_events = 0;      // selected events already seen in an earlier record
+};
+
+struct ScanOptions {
+    bool recover = false;         // also use the records libevtx recovers
+    bool keep_duplicates = false; // read identical files and count repeated events again
 };
 
 struct DetectionResult {
@@ -25,15 +32,20 @@ struct DetectionResult {
 
 struct ScanResult {
     std::vector<DetectionResult> results; // one per detection, in the order given
-    std::vector<FileReport> files;        // one per input file, in input order
+    std::vector<FileReport> files;        // one per file read or skipped, in input order
+    bool interrupted = false;             // stopped early: the results and `files` are partial
 };
 
 // The records every detection in `detections` needs decoded.
 RecordSelector selector_for(const std::vector<CompiledDetection>& detections);
 
 // Reads every file and applies every detection to every selected record. A file that
-// cannot be read is reported in its FileReport and does not affect the others.
+// cannot be read is reported in its FileReport and does not affect the others. Unless
+// options.keep_duplicates, a file with the same bytes as an earlier one is not read, and
+// an event already seen (dedupe.hpp) is not counted again. Stops at the next record once
+// interrupted() is true, setting ScanResult::interrupted.
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
-                      const std::vector<CompiledDetection>& detections);
+                      const std::vector<CompiledDetection>& detections,
+                      const ScanOptions& options = {});
 
 } // namespace wmihunt

@@ -13,6 +13,7 @@
 #include <fmt/ostream.h>
 
 #include <memory>
+#include <vector>
 
 #ifndef WMIHUNT_VERSION
 #define WMIHUNT_VERSION "0.0.0"
@@ -33,12 +34,19 @@ void print_result(std::ostream& out, const Config& config, const DetectionResult
 void print_results(std::ostream& out, const Config& config, const ScanResult& scan) {
     if (config.output_dir) {
         std::filesystem::create_directories(*config.output_dir);
+        // Every file is complete before any is renamed into place, so a failure leaves
+        // none of this run's files rather than some.
+        std::vector<std::unique_ptr<AtomicFile>> files;
         for (const auto& result : scan.results) {
-            AtomicFile file(*config.output_dir /
-                            output_file_name(*result.detection, config.format));
-            print_result(file.stream(), config, result);
-            file.commit();
+            files.push_back(std::make_unique<AtomicFile>(
+                *config.output_dir / output_file_name(*result.detection, config.format)));
+            print_result(files.back()->stream(), config, result);
+            files.back()->stream().flush();
+            if (!files.back()->stream())
+                files.back()->commit(); // throws the write error, naming the file
         }
+        for (auto& file : files)
+            file->commit();
         return;
     }
     std::unique_ptr<AtomicFile> file;

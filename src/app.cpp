@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -67,15 +68,23 @@ std::string plural(uint64_t n, std::string_view one, std::string_view many) {
 std::string damage_of(const ReadStats& stats) {
     if (!stats.damaged())
         return {};
-    std::string text =
-        fmt::format("damaged: {} read", plural(stats.records_read, "record", "records"));
+    std::vector<std::string> parts;
     if (stats.records_failed > 0)
-        text += fmt::format("; {} of {} records rejected by libevtx and skipped",
-                            stats.records_failed, stats.records_total);
-    if (stats.partial_chunk_bytes > 0)
-        text += fmt::format("; the file ends in an incomplete chunk ({} bytes, not read): it "
-                            "was cut short",
-                            stats.partial_chunk_bytes);
+        parts.push_back(fmt::format("{} of {} records rejected by libevtx and skipped",
+                                    stats.records_failed, stats.records_decoded));
+    if (stats.records_missing > 0)
+        parts.push_back(
+            fmt::format("{} that sound chunk headers announce never returned by libevtx",
+                        plural(stats.records_missing, "record", "records")));
+    if (stats.chunks_bad > 0)
+        parts.push_back(fmt::format("{} with a bad magic or CRC (read as far as libevtx could)",
+                                    plural(stats.chunks_bad, "chunk", "chunks")));
+    if (stats.chunks_truncated > 0)
+        parts.push_back("the file ends inside its last chunk (cut short): the records there "
+                        "are lost");
+    std::string text = "damaged: " + parts.front();
+    for (size_t i = 1; i < parts.size(); ++i)
+        text += "; " + parts[i];
     return text;
 }
 
@@ -162,7 +171,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
 
     install_signal_handlers();
-    ScanResult scan = scan_files(inputs.files, compiled, {config.recover, config.keep_duplicates});
+    ScanResult scan = scan_files(
+        inputs.files, compiled,
+        ScanOptions{config.threads, config.screen, config.recover, config.keep_duplicates});
     failed = report_files(err, config, scan) || failed;
     if (scan.interrupted) {
         // Partial results go only where nothing can mistake them for complete ones.
@@ -171,9 +182,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
             for (const auto& result : scan.results)
                 print_result(out, config, result);
         out.flush();
+        auto complete = std::count_if(scan.files.begin(), scan.files.end(),
+                                      [](const FileReport& f) { return !f.stats.interrupted; });
         fmt::print(err, "wmihunt: interrupted: the results are partial ({} of {} files read){}\n",
-                   scan.files.size(), inputs.files.size(),
-                   to_files ? "; no output file was written" : "");
+                   complete, inputs.files.size(), to_files ? "; no output file was written" : "");
         return exit_interrupted;
     }
     try {

@@ -40,6 +40,11 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->type_name("DIR");
     app.add_flag("--no-default-exclusions", raw.no_default_exclusions,
                  "Drop Splunk's built-in exclusions and show every subscription");
+    app.add_option("-j,--threads", raw.threads, "Worker threads (default: one per core)")
+        ->type_name("N");
+    app.add_flag("--no-screen", raw.no_screen,
+                 "Decode every record with libevtx instead of only the chunks that can hold a "
+                 "WMI subscription event (slower; same results)");
     app.add_flag("--recover", raw.recover,
                  "Also use the deleted or overwritten records libevtx recovers from unused space "
                  "in the files (counted separately)");
@@ -84,6 +89,12 @@ Config make_config(const RawOptions& raw) {
     }
 
     config.default_exclusions = !raw.no_default_exclusions;
+    if (raw.threads < 0 || raw.threads > 1024)
+        throw UsageError(fmt::format("--threads {}: give a number of threads from 1 to 1024, or "
+                                     "0 for one per core",
+                                     raw.threads));
+    config.threads = static_cast<unsigned>(raw.threads);
+    config.screen = !raw.no_screen;
     config.recover = raw.recover;
     config.strict = raw.strict;
     config.keep_duplicates = raw.keep_duplicates;

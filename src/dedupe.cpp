@@ -46,11 +46,13 @@ void FileDeduplicator::add(const FileDigest& digest, const std::filesystem::path
     m_first.try_emplace(digest, path);
 }
 
-bool EventDeduplicator::first_sighting(const RawRecord& record) {
-    return m_seen
-        .emplace(record.computer, record.channel.empty() ? record.provider : record.channel,
-                 record.record_id, record.time_created)
-        .second;
+EventIdentity identity_of(const RawRecord& record) {
+    return {record.computer, record.channel.empty() ? record.provider : record.channel,
+            record.record_id, record.time_created};
+}
+
+bool EventDeduplicator::first_sighting(const EventIdentity& identity) {
+    return m_seen.insert(identity).second;
 }
 
 } // namespace wmihunt

@@ -1,6 +1,7 @@
 // reader: libevtx calls, wrapped in RAII, turned into RawRecord values.
 #include "wmihunt/reader.hpp"
 
+#include "wmihunt/chunks.hpp"
 #include "wmihunt/interrupt.hpp"
 
 #include <libevtx.h>
@@ -18,6 +19,7 @@ namespace wmihunt {
 
 namespace {
 
+// Closing a file that never opened is a harmless no-op error inside libevtx.
 struct FileDeleter {
     void operator()(libevtx_file_t* file) const {
         libevtx_file_close(file, nullptr);
@@ -152,8 +154,91 @@ void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provid
     }
 }
 
-// Explains why `path` cannot be an EVTX file, or returns an empty string when it may be.
-std::string precheck(const std::filesystem::path& path) {
+struct HandleDeleter {
+    void operator()(libbfio_handle_t* handle) const { libbfio_handle_free(&handle, nullptr); }
+};
+using HandlePtr = std::unique_ptr<libbfio_handle_t, HandleDeleter>;
+
+FilePtr new_file(ErrorSlot& error) {
+    libevtx_file_t* raw_file = nullptr;
+    if (libevtx_file_initialize(&raw_file, error.out()) != 1)
+        throw InputError("libevtx could not initialise: " + error.message());
+    return FilePtr(raw_file);
+}
+
+// Decodes every record of an opened file, handing the selected ones to `sink`.
+ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
+                       const std::function<void(const RawRecord&)>& sink) {
+    ErrorSlot error;
+    ReadStats stats;
+    uint32_t flags = 0;
+    if (libevtx_file_get_flags(file, &flags, nullptr) == 1)
+        stats.dirty = (flags & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0;
+    stats.corrupted = libevtx_file_is_corrupted(file, nullptr) == 1;
+
+    int count = 0;
+    if (libevtx_file_get_number_of_records(file, &count, error.out()) != 1)
+        throw InputError("libevtx could not count the records: " + error.message());
+    stats.records_total = static_cast<uint64_t>(count);
+    stats.records_decoded = stats.records_total;
+    int recovered_count = 0;
+    if (libevtx_file_get_number_of_recovered_records(file, &recovered_count, nullptr) == 1)
+        stats.recovered_total = static_cast<uint64_t>(recovered_count);
+
+    RawRecord out;
+    // Reads record `index` of one list; returns false when libevtx rejects it.
+    auto read_one = [&](int index, bool recovered) {
+        libevtx_record_t* raw_record = nullptr;
+        int got =
+            recovered
+                ? libevtx_file_get_recovered_record_by_index(file, index, &raw_record, error.out())
+                : libevtx_file_get_record_by_index(file, index, &raw_record, error.out());
+        if (got != 1 || raw_record == nullptr)
+            return false;
+        RecordPtr record(raw_record);
+        uint32_t event_id = 0;
+        if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
+            return false;
+        if (!selector.wants_event_id(event_id))
+            return true;
+        std::string provider = get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
+                                        libevtx_record_get_utf8_source_name);
+        if (!selector.wants(provider, event_id))
+            return true;
+        ++stats.records_selected;
+        fill_record(record.get(), event_id, std::move(provider), out);
+        out.recovered = recovered;
+        sink(out);
+        return true;
+    };
+    for (int index = 0; index < count; ++index) {
+        if (interrupted()) {
+            stats.interrupted = true;
+            return stats;
+        }
+        if (read_one(index, false))
+            ++stats.records_read;
+        else
+            ++stats.records_failed;
+    }
+    if (!selector.recovered)
+        return stats;
+    for (int index = 0; index < recovered_count; ++index) {
+        if (interrupted()) {
+            stats.interrupted = true;
+            return stats;
+        }
+        if (read_one(index, true))
+            ++stats.recovered_read;
+        else
+            ++stats.recovered_failed;
+    }
+    return stats;
+}
+
+} // namespace
+
+std::string evtx_precheck(const std::filesystem::path& path) {
     std::error_code ec;
     auto status = std::filesystem::status(path, ec);
     if (ec)
@@ -172,8 +257,6 @@ std::string precheck(const std::filesystem::path& path) {
         return "not an EVTX file (no \"ElfFile\" signature)";
     return {};
 }
-
-} // namespace
 
 bool RecordSelector::wants_event_id(uint32_t event_id) const {
     if (all)
@@ -241,91 +324,65 @@ bool parse_system_time(std::string_view text, int64_t& ticks) {
     return true;
 }
 
+ReadStats& ReadStats::operator+=(const ReadStats& other) {
+    records_total += other.records_total;
+    records_decoded += other.records_decoded;
+    records_read += other.records_read;
+    records_failed += other.records_failed;
+    recovered_total += other.recovered_total;
+    recovered_read += other.recovered_read;
+    recovered_failed += other.recovered_failed;
+    records_selected += other.records_selected;
+    records_missing += other.records_missing;
+    chunks_total += other.chunks_total;
+    chunks_decoded += other.chunks_decoded;
+    chunks_unused += other.chunks_unused;
+    chunks_bad += other.chunks_bad;
+    chunks_truncated += other.chunks_truncated;
+    bytes += other.bytes;
+    corrupted = corrupted || other.corrupted;
+    dirty = dirty || other.dirty;
+    interrupted = interrupted || other.interrupted;
+    return *this;
+}
+
 ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& selector,
                     const std::function<void(const RawRecord&)>& sink) {
-    if (auto reason = precheck(path); !reason.empty())
+    if (auto reason = evtx_precheck(path); !reason.empty())
         throw InputError(reason);
-
     ErrorSlot error;
-    libevtx_file_t* raw_file = nullptr;
-    if (libevtx_file_initialize(&raw_file, error.out()) != 1)
-        throw InputError("libevtx could not initialise: " + error.message());
-    std::unique_ptr<libevtx_file_t, void (*)(libevtx_file_t*)> unopened(
-        raw_file, [](libevtx_file_t* f) { libevtx_file_free(&f, nullptr); });
-    if (libevtx_file_open(raw_file, path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
+    FilePtr file = new_file(error);
+    if (libevtx_file_open(file.get(), path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
         throw InputError("not a readable EVTX file: " + error.message());
-    unopened.release();
-    FilePtr file(raw_file);
-
-    ReadStats stats;
-    uint32_t flags = 0;
-    if (libevtx_file_get_flags(file.get(), &flags, nullptr) == 1)
-        stats.dirty = (flags & LIBEVTX_FILE_FLAG_IS_DIRTY) != 0;
-    stats.corrupted = libevtx_file_is_corrupted(file.get(), nullptr) == 1;
-    // An EVTX file is a 4 KiB header followed by 64 KiB chunks.
-    constexpr uint64_t header_size = 4096, chunk_size = 65536;
-    std::error_code size_error;
-    uint64_t size = std::filesystem::file_size(path, size_error);
-    if (!size_error && size > header_size)
-        stats.partial_chunk_bytes = (size - header_size) % chunk_size;
-
-    int count = 0;
-    if (libevtx_file_get_number_of_records(file.get(), &count, error.out()) != 1)
-        throw InputError("libevtx could not count the records: " + error.message());
-    stats.records_total = static_cast<uint64_t>(count);
-    int recovered_count = 0;
-    if (libevtx_file_get_number_of_recovered_records(file.get(), &recovered_count, nullptr) == 1)
-        stats.recovered_total = static_cast<uint64_t>(recovered_count);
-
-    RawRecord out;
-    // Reads record `index` of one list; returns false when libevtx rejects it.
-    auto read_one = [&](int index, bool recovered) {
-        libevtx_record_t* raw_record = nullptr;
-        int got = recovered ? libevtx_file_get_recovered_record_by_index(file.get(), index,
-                                                                         &raw_record, error.out())
-                            : libevtx_file_get_record_by_index(file.get(), index, &raw_record,
-                                                               error.out());
-        if (got != 1 || raw_record == nullptr)
-            return false;
-        RecordPtr record(raw_record);
-        uint32_t event_id = 0;
-        if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
-            return false;
-        if (!selector.wants_event_id(event_id))
-            return true;
-        std::string provider = get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
-                                        libevtx_record_get_utf8_source_name);
-        if (!selector.wants(provider, event_id))
-            return true;
-        ++stats.records_selected;
-        fill_record(record.get(), event_id, std::move(provider), out);
-        out.recovered = recovered;
-        sink(out);
-        return true;
-    };
-    for (int index = 0; index < count; ++index) {
-        if (interrupted()) {
-            stats.interrupted = true;
-            return stats;
-        }
-        if (read_one(index, false))
-            ++stats.records_read;
-        else
-            ++stats.records_failed;
-    }
-    if (!selector.recovered)
-        return stats;
-    for (int index = 0; index < recovered_count; ++index) {
-        if (interrupted()) {
-            stats.interrupted = true;
-            return stats;
-        }
-        if (read_one(index, true))
-            ++stats.recovered_read;
-        else
-            ++stats.recovered_failed;
-    }
+    ReadStats stats = read_records(file.get(), selector, sink);
+    std::error_code ec;
+    stats.bytes = std::filesystem::file_size(path, ec);
+    // libevtx reads only whole 64 KiB chunks after the 4 KiB header: the records in a
+    // last chunk the file ends inside are lost.
+    if (!ec && stats.bytes > evtx_header_block_size &&
+        (stats.bytes - evtx_header_block_size) % evtx_chunk_size != 0)
+        stats.chunks_truncated = 1;
     return stats;
+}
+
+ReadStats read_evtx_image(std::span<const std::byte> image, const RecordSelector& selector,
+                          const std::function<void(const RawRecord&)>& sink) {
+    libbfio_handle_t* raw_handle = nullptr;
+    if (libbfio_memory_range_initialize(&raw_handle, nullptr) != 1)
+        throw InputError("libbfio could not initialise a memory range");
+    HandlePtr handle(raw_handle);
+    // libbfio's signature takes a mutable pointer; a read-only open never writes through it.
+    auto* start = reinterpret_cast<uint8_t*>(const_cast<std::byte*>(image.data()));
+    if (libbfio_memory_range_set(handle.get(), start, image.size(), nullptr) != 1)
+        throw InputError("libbfio could not map the memory range");
+    ErrorSlot error;
+    FilePtr file = new_file(error);
+    if (libevtx_file_open_file_io_handle(file.get(), handle.get(), LIBEVTX_OPEN_READ,
+                                         error.out()) != 1)
+        throw InputError("not a readable EVTX image: " + error.message());
+    // The file must be closed (FilePtr) before the handle it reads is freed (HandlePtr):
+    // locals are destroyed in reverse order of declaration.
+    return read_records(file.get(), selector, sink);
 }
 
 } // namespace wmihunt

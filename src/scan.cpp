@@ -1,11 +1,108 @@
-// scan: the pipeline over files; one aggregator per detection.
+// scan: plans units of work (a file, or a range of its chunks), runs them in parallel with
+// per-thread aggregators, and merges the aggregators and per-file reports at the end.
 #include "wmihunt/scan.hpp"
 
 #include "wmihunt/dedupe.hpp"
 #include "wmihunt/extractor.hpp"
 #include "wmihunt/interrupt.hpp"
+#include "wmihunt/screen.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <thread>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 namespace wmihunt {
+
+namespace {
+
+// One piece of work: a whole file for libevtx (unscreened), or a range of its chunks.
+struct WorkUnit {
+    size_t file = 0;
+    bool whole_file = false;
+    uint64_t first_chunk = 0;
+    uint64_t chunk_count = 0;
+    std::vector<std::byte> header_block; // shared by the units of one file (copied: small)
+};
+
+// A selected event as one unit saw it, kept until the units are merged in input order, so
+// that which copy of a duplicated event counts does not depend on thread timing.
+struct UnitEvent {
+    EventIdentity identity;
+    int64_t time = 0;
+    std::vector<std::optional<std::vector<std::string>>> keys; // per detection
+};
+
+struct UnitOutcome {
+    ReadStats stats;
+    std::string error;
+    std::vector<UnitEvent> events;
+};
+
+// Read-only, and without touching the evidence's access time where the kernel lets us.
+int open_evidence(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
+    if (fd < 0 && errno == EPERM)
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    return fd;
+}
+
+class FileDescriptor {
+  public:
+    explicit FileDescriptor(int fd) : m_fd(fd) {}
+    ~FileDescriptor() {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return m_fd; }
+
+  private:
+    int m_fd;
+};
+
+// Splits one file into units, or returns the reason it cannot be read at all.
+std::string plan_file(size_t index, const std::filesystem::path& path, const ScanOptions& options,
+                      std::vector<WorkUnit>& units, ReadStats& file_stats) {
+    if (auto reason = evtx_precheck(path); !reason.empty())
+        return reason;
+    if (!options.screen) {
+        units.push_back(WorkUnit{index, true, 0, 0, {}});
+        return {};
+    }
+    FileDescriptor fd(open_evidence(path));
+    if (fd.get() < 0)
+        return std::strerror(errno);
+    std::vector<std::byte> header(evtx_header_block_size);
+    ssize_t got = ::pread(fd.get(), header.data(), header.size(), 0);
+    off_t size = ::lseek(fd.get(), 0, SEEK_END);
+    if (got < 0 || size < 0)
+        return std::strerror(errno);
+    auto parsed = parse_file_header(std::span(header.data(), static_cast<size_t>(got)));
+    if (!parsed || !parsed->well_formed() || static_cast<size_t>(got) < header.size()) {
+        // The screen cannot vouch for a file whose header it does not fully understand:
+        // libevtx reads it whole, as with --no-screen.
+        units.push_back(WorkUnit{index, true, 0, 0, {}});
+        return {};
+    }
+    file_stats.dirty = parsed->dirty();
+    uint64_t data = static_cast<uint64_t>(size) - evtx_header_block_size;
+    uint64_t chunks = (data + evtx_chunk_size - 1) / evtx_chunk_size;
+    for (uint64_t first = 0; first < chunks; first += scan_unit_chunks)
+        units.push_back(
+            WorkUnit{index, false, first, std::min(scan_unit_chunks, chunks - first), header});
+    return {};
+}
+
+} // namespace
 
 RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
     RecordSelector selector;
@@ -26,42 +123,87 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
         result.results.push_back({&compiled.detection(), {}});
     RecordSelector selector = selector_for(detections);
     selector.recovered = options.recover;
+    Screen screen(selector);
+
+    std::vector<WorkUnit> units;
     FileDeduplicator same_files;
-    EventDeduplicator same_events;
-    for (const auto& path : files) {
-        if (interrupted()) {
-            result.interrupted = true;
-            break;
-        }
-        FileReport report{path, {}, {}, {}, 0};
+    for (size_t i = 0; i < files.size(); ++i) {
+        FileReport report{files[i], {}, {}, {}, 0};
         std::optional<FileDigest> digest;
         if (!options.keep_duplicates)
-            digest = file_digest(path);
+            digest = file_digest(files[i]);
         if (const auto* first = digest ? same_files.first_with(*digest) : nullptr) {
             report.duplicate_of = *first;
             result.files.push_back(std::move(report));
             continue;
         }
-        try {
-            report.stats = read_evtx(path, selector, [&](const RawRecord& record) {
-                if (!options.keep_duplicates && !same_events.first_sighting(record)) {
-                    ++report.duplicate_events;
-                    return;
-                }
-                auto event = extract(record);
-                if (!event)
-                    return;
-                for (size_t i = 0; i < detections.size(); ++i)
-                    if (auto key = detections[i].group_key(*event))
-                        result.results[i].aggregate.add(std::move(*key), event->time);
-            });
-            if (digest)
-                same_files.add(*digest, path);
-        } catch (const InputError& error) {
-            report.error = error.what();
-        }
-        result.interrupted = result.interrupted || report.stats.interrupted;
+        report.error = plan_file(i, files[i], options, units, report.stats);
+        if (digest && report.error.empty())
+            same_files.add(*digest, files[i]);
         result.files.push_back(std::move(report));
+    }
+
+    // Each unit writes only its own outcome slot: nothing is shared while the workers run.
+    std::vector<UnitOutcome> outcomes(units.size());
+    auto run_unit = [&](size_t u) {
+        const WorkUnit& unit = units[u];
+        if (interrupted()) {
+            outcomes[u].stats.interrupted = true;
+            return;
+        }
+        auto sink = [&](const RawRecord& record) {
+            auto event = extract(record);
+            if (!event)
+                return;
+            UnitEvent seen{identity_of(record), event->time, {}};
+            bool any = false;
+            for (const auto& detection : detections) {
+                seen.keys.push_back(detection.group_key(*event));
+                any = any || seen.keys.back().has_value();
+            }
+            // Events no detection keeps still count as seen: their copies are duplicates too.
+            if (!any)
+                seen.keys.clear();
+            outcomes[u].events.push_back(std::move(seen));
+        };
+        const auto& path = files[unit.file];
+        try {
+            if (unit.whole_file) {
+                outcomes[u].stats = read_evtx(path, selector, sink);
+                return;
+            }
+            FileDescriptor fd(open_evidence(path));
+            if (fd.get() < 0)
+                throw InputError(std::strerror(errno));
+            outcomes[u].stats = screen_and_read(fd.get(), unit.header_block, unit.first_chunk,
+                                                unit.chunk_count, screen, selector, sink);
+        } catch (const InputError& error) {
+            outcomes[u].error = error.what();
+        }
+    };
+
+    unsigned threads =
+        options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    tbb::task_arena arena(static_cast<int>(threads));
+    arena.execute(
+        [&] { tbb::parallel_for(size_t{0}, units.size(), [&](size_t u) { run_unit(u); }); });
+
+    EventDeduplicator same_events;
+    for (size_t u = 0; u < units.size(); ++u) {
+        FileReport& report = result.files[units[u].file];
+        report.stats += outcomes[u].stats;
+        if (!outcomes[u].error.empty() && report.error.empty())
+            report.error = outcomes[u].error;
+        result.interrupted = result.interrupted || outcomes[u].stats.interrupted;
+        for (auto& event : outcomes[u].events) {
+            if (!options.keep_duplicates && !same_events.first_sighting(event.identity)) {
+                ++report.duplicate_events;
+                continue;
+            }
+            for (size_t i = 0; i < event.keys.size(); ++i)
+                if (event.keys[i])
+                    result.results[i].aggregate.add(std::move(*event.keys[i]), event.time);
+        }
     }
     return result;
 }

@@ -61,14 +61,14 @@ TEST_CASE("FileDeduplicator names the first file added with the same content") {
 TEST_CASE("EventDeduplicator counts an event once by host, channel, record id and time") {
     EventDeduplicator events;
     const std::string channel = "Microsoft-Windows-WMI-Activity/Operational";
-    CHECK(events.first_sighting(record("HOST", channel, 7, 100)));
+    CHECK(events.first_sighting(identity_of(record("HOST", channel, 7, 100))));
     SECTION("the same event again, as in an overlapping export, is a repeat") {
-        CHECK_FALSE(events.first_sighting(record("HOST", channel, 7, 100)));
+        CHECK_FALSE(events.first_sighting(identity_of(record("HOST", channel, 7, 100))));
     }
     SECTION("any differing part makes it another event") {
-        CHECK(events.first_sighting(record("OTHER", channel, 7, 100)));
-        CHECK(events.first_sighting(record("HOST", "Application", 7, 100)));
-        CHECK(events.first_sighting(record("HOST", channel, 8, 100)));
-        CHECK(events.first_sighting(record("HOST", channel, 7, 101)));
+        CHECK(events.first_sighting(identity_of(record("OTHER", channel, 7, 100))));
+        CHECK(events.first_sighting(identity_of(record("HOST", "Application", 7, 100))));
+        CHECK(events.first_sighting(identity_of(record("HOST", channel, 8, 100))));
+        CHECK(events.first_sighting(identity_of(record("HOST", channel, 7, 101))));
     }
 }

@@ -8,6 +8,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config \
     libevtx-dev libbfio-dev libcli11-dev libfmt-dev libpcre2-dev libxxhash-dev \
-    nlohmann-json3-dev zlib1g-dev \
+    nlohmann-json3-dev zlib1g-dev libtbb-dev \
     catch2 python3 python3-evtx libevtx-utils >/dev/null
 echo "install-deps: build and test dependencies are installed"

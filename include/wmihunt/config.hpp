@@ -31,6 +31,8 @@ struct RawOptions {
     std::string output;
     std::string output_dir;
     bool no_default_exclusions = false;
+    int threads = 0;
+    bool no_screen = false;
     bool recover = false;
     bool strict = false;
     bool keep_duplicates = false;
@@ -44,6 +46,8 @@ struct Config {
     std::optional<std::filesystem::path> output;     // one file for everything
     std::optional<std::filesystem::path> output_dir; // one file per detection
     bool default_exclusions = true;
+    unsigned threads = 0; // 0: one per core
+    bool screen = true;
     bool recover = false;         // also use the records libevtx recovers
     bool strict = false;          // damage in a file is an error (exit 2), not a warning
     bool keep_duplicates = false; // read identical files and count repeated events again

@@ -39,16 +39,20 @@ class FileDeduplicator {
     std::map<FileDigest, std::filesystem::path> m_first;
 };
 
-// Remembers events by (host, channel, record id, time created): the identity of one
-// event, however many exports or recovered copies hold it. Records without a channel
-// are keyed by provider instead.
+// The identity of one event, however many exports or recovered copies hold it: host,
+// channel (the provider for a record without one), record id, time created.
+using EventIdentity = std::tuple<std::string, std::string, uint64_t, int64_t>;
+
+EventIdentity identity_of(const RawRecord& record);
+
+// Remembers events by identity.
 class EventDeduplicator {
   public:
     // True the first time this event is seen, false for every later copy.
-    bool first_sighting(const RawRecord& record);
+    bool first_sighting(const EventIdentity& identity);
 
   private:
-    std::set<std::tuple<std::string, std::string, uint64_t, int64_t>> m_seen;
+    std::set<EventIdentity> m_seen;
 };
 
 } // namespace wmihunt

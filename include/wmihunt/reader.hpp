@@ -1,9 +1,11 @@
 // reader: opens one .evtx file with libevtx and yields the records a caller selects.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,28 +49,41 @@ struct RecordSelector {
     bool wants(std::string_view provider, uint32_t event_id) const;
 };
 
-// What reading one file met, for the warnings and the end summary.
+// What reading one file (or part of one) met, for the warnings and the end summary.
+// Parts of one file add up with +=.
 struct ReadStats {
-    uint64_t records_total = 0;    // records libevtx announced in the file's chunks
+    uint64_t records_total = 0;    // records in the file: decoded ones plus those the
+                                   // chunk headers announce in chunks the screen skipped
+    uint64_t records_decoded = 0;  // records libevtx was asked to decode
     uint64_t records_read = 0;     // of those, decoded
     uint64_t records_failed = 0;   // of those, rejected by libevtx (skipped)
     uint64_t recovered_total = 0;  // records libevtx's recovery scan found (read or not)
     uint64_t recovered_read = 0;   // of those, decoded (only when the selector asks for them)
     uint64_t recovered_failed = 0; // of those, rejected by libevtx (ditto)
-    uint64_t records_selected = 0; // regular and recovered records passed to the sink
-    // Bytes after the last whole 64 KiB chunk: a file cut short (or carved) mid-chunk.
-    // libevtx reads only whole chunks, so the records in that part are lost.
-    uint64_t partial_chunk_bytes = 0;
+    uint64_t records_selected = 0; // regular and recovered records handed to the sink
+    uint64_t records_missing = 0;  // announced by sound chunk headers, never returned by
+                                   // libevtx (it stopped early inside a damaged chunk)
+    uint64_t chunks_total = 0;     // chunks in the file (0 when read unscreened)
+    uint64_t chunks_decoded = 0;   // chunks given to libevtx
+    uint64_t chunks_unused = 0;    // allocated, never written
+    uint64_t chunks_bad = 0;       // bad magic or CRC: kept for libevtx, never dropped
+    uint64_t chunks_truncated = 0; // the file ends inside the chunk
+    uint64_t bytes = 0;            // bytes read from the file
     // libevtx flagged the file as corrupted. Informational only: most logs copied from a
     // live system carry this state.
     bool corrupted = false;
     bool dirty = false;       // the header's dirty flag (file copied while in use)
     bool interrupted = false; // reading stopped early because interrupted() became true
 
-    // True when something in the file could not be read: rejected records or a partial
-    // chunk. (Recovered records that fail to decode are not damage: libevtx's recovery
-    // scan proposes candidates, many of which are only leftovers.)
-    bool damaged() const { return records_failed > 0 || partial_chunk_bytes > 0; }
+    ReadStats& operator+=(const ReadStats& other);
+
+    // True when something in the file could not be read: rejected or missing records, a
+    // chunk with bad magic or CRC, or a chunk the file ends inside. (Recovered records
+    // that fail to decode are not damage: libevtx's recovery scan proposes candidates,
+    // many of which are only leftovers.)
+    bool damaged() const {
+        return records_failed > 0 || records_missing > 0 || chunks_bad > 0 || chunks_truncated > 0;
+    }
 };
 
 // Reads `path` and calls `sink` for every record the selector wants, in file order, then
@@ -78,6 +93,16 @@ struct ReadStats {
 // once interrupted() (interrupt.hpp) is true.
 ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& selector,
                     const std::function<void(const RawRecord&)>& sink);
+
+// Reads an EVTX image held in memory (a file header block followed by chunks), as
+// read_evtx does for a file. `image` is not modified and must outlive the call. Throws
+// InputError when libevtx cannot open the image.
+ReadStats read_evtx_image(std::span<const std::byte> image, const RecordSelector& selector,
+                          const std::function<void(const RawRecord&)>& sink);
+
+// Explains why `path` cannot be an EVTX file (missing, a directory, unreadable, empty,
+// no "ElfFile" signature), or returns an empty string when it may be one.
+std::string evtx_precheck(const std::filesystem::path& path);
 
 // Parses the SystemTime attribute value libevtx writes ("2023-10-18T02:45:44.306790900Z")
 // into 100 ns ticks since the Unix epoch. Returns false when the text is not of that form.

@@ -20,11 +20,6 @@ struct FileReport {
     uint64_t duplicate_events = 0;      // selected events already seen in an earlier record
 };
 
-struct ScanOptions {
-    bool recover = false;         // also use the records libevtx recovers
-    bool keep_duplicates = false; // read identical files and count repeated events again
-};
-
 struct DetectionResult {
     const Detection* detection;
     Aggregator aggregate;
@@ -33,17 +28,29 @@ struct DetectionResult {
 struct ScanResult {
     std::vector<DetectionResult> results; // one per detection, in the order given
     std::vector<FileReport> files;        // one per file read or skipped, in input order
-    bool interrupted = false;             // stopped early: the results and `files` are partial
+    bool interrupted = false;             // stopped early: the results are partial (files with
+                                          // stats.interrupted were not, or not wholly, read)
 };
+
+struct ScanOptions {
+    unsigned threads = 0;         // worker threads; 0 = one per core
+    bool screen = true;           // skip chunks that cannot hold a selected record (see screen.hpp)
+    bool recover = false;         // also use the records libevtx recovers
+    bool keep_duplicates = false; // read identical files and count repeated events again
+};
+
+// Chunks per unit of work: a larger file is split into ranges read in parallel.
+constexpr uint64_t scan_unit_chunks = 256;
 
 // The records every detection in `detections` needs decoded.
 RecordSelector selector_for(const std::vector<CompiledDetection>& detections);
 
-// Reads every file and applies every detection to every selected record. A file that
-// cannot be read is reported in its FileReport and does not affect the others. Unless
-// options.keep_duplicates, a file with the same bytes as an earlier one is not read, and
-// an event already seen (dedupe.hpp) is not counted again. Stops at the next record once
-// interrupted() is true, setting ScanResult::interrupted.
+// Reads every file and applies every detection to every selected record, on
+// options.threads threads. The rows do not depend on the thread count or on screening.
+// A file that cannot be read is reported in its FileReport and does not affect the others.
+// Unless options.keep_duplicates, a file with the same bytes as an earlier one is not read,
+// and an event already seen (dedupe.hpp) is not counted again. Once interrupted() is
+// true, reading stops at the next record and ScanResult::interrupted is set.
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                       const std::vector<CompiledDetection>& detections,
                       const ScanOptions& options = {});

@@ -1,0 +1,66 @@
+// chunks: the EVTX file header and 64 KiB chunk headers, read from raw bytes with their CRC32s.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+namespace wmihunt {
+
+constexpr size_t evtx_header_block_size = 4096;
+constexpr size_t evtx_chunk_size = 65536;
+constexpr size_t evtx_chunk_header_size = 512;
+
+// The first 128 bytes of an EVTX file ("ElfFile\0" ... CRC32 of bytes 0-119).
+struct FileHeader {
+    uint64_t first_chunk = 0;
+    uint64_t last_chunk = 0;
+    uint64_t next_record_id = 0;
+    uint32_t header_size = 0;
+    uint16_t minor_version = 0;
+    uint16_t major_version = 0;
+    uint16_t block_size = 0;
+    uint16_t chunk_count = 0;
+    uint32_t flags = 0; // 0x1 dirty, 0x2 full
+    bool crc_ok = false;
+
+    bool dirty() const { return (flags & 0x1) != 0; }
+    // True when the header has the layout every known writer uses (128-byte header in a
+    // 4096-byte block, version 3.x) and its CRC32 holds.
+    bool well_formed() const;
+};
+
+// Parses the file header; nullopt when `bytes` is shorter than 128 bytes or does not
+// start with the "ElfFile\0" signature.
+std::optional<FileHeader> parse_file_header(std::span<const std::byte> bytes);
+
+enum class ChunkStatus {
+    ok,             // "ElfChnk\0", header and event-data CRC32 hold
+    unused,         // all-zero signature: space the log allocated but never wrote
+    bad_magic,      // neither a chunk signature nor an unused chunk
+    bad_header_crc, // signature present, header CRC32 wrong
+    bad_data_crc,   // header fine, CRC32 of the event records wrong
+    truncated,      // the file ends inside this chunk
+};
+
+// Human-readable name of a status ("bad data CRC").
+const char* to_string(ChunkStatus status);
+
+struct ChunkHeader {
+    ChunkStatus status = ChunkStatus::bad_magic;
+    uint64_t first_record_number = 0;
+    uint64_t last_record_number = 0;
+    uint64_t first_record_id = 0;
+    uint64_t last_record_id = 0;
+    uint32_t free_space_offset = 0;
+
+    // Records the header announces (0 unless the status is ok).
+    uint64_t record_count() const;
+};
+
+// Inspects one chunk: `bytes` is the chunk as stored, evtx_chunk_size bytes unless the
+// file ends inside it (then the status is truncated). Never reads outside `bytes`.
+ChunkHeader inspect_chunk(std::span<const std::byte> bytes);
+
+} // namespace wmihunt

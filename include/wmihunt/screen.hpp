@@ -1,0 +1,45 @@
+// screen: reads a file's chunks as raw bytes and hands libevtx only those that can hold a
+// selected record, so that most of a collection is never decoded.
+#pragma once
+
+#include "wmihunt/chunks.hpp"
+#include "wmihunt/reader.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace wmihunt {
+
+// The decision for one chunk. A chunk is kept when the UTF-16LE bytes of a provider name
+// the selector wants occur anywhere in its 64 KiB (libevtx can only report that provider
+// for a record whose chunk holds the name, in its string table, a template or a value),
+// or when the chunk is damaged or truncated, since then the screen cannot be sure.
+class Screen {
+  public:
+    // With selector.all every chunk is kept.
+    explicit Screen(const RecordSelector& selector);
+
+    bool keep(std::span<const std::byte> chunk, ChunkStatus status) const;
+
+  private:
+    std::vector<std::string> m_needles;
+    bool m_all;
+};
+
+// Chunks per libevtx image: bounds the memory one reading thread holds at once.
+constexpr size_t screen_batch_chunks = 64;
+
+// Reads chunks [first_chunk, first_chunk + chunk_count) of the EVTX file open as `fd`,
+// whose first evtx_header_block_size bytes are `header_block`, and decodes the chunks the
+// screen keeps with read_evtx_image, at most screen_batch_chunks at a time. Skipped
+// chunks count their announced records in records_total. Throws InputError when the
+// file cannot be read.
+ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint64_t first_chunk,
+                          uint64_t chunk_count, const Screen& screen,
+                          const RecordSelector& selector,
+                          const std::function<void(const RawRecord&)>& sink);
+
+} // namespace wmihunt

@@ -1,0 +1,110 @@
+// EVTX file and chunk headers: field offsets and CRC32 checks, on hand-built bytes laid out
+// as libyal's EVTX format documentation describes them.
+#include "wmihunt/chunks.hpp"
+
+#include <catch2/catch.hpp>
+#include <zlib.h>
+
+#include <cstring>
+#include <vector>
+
+using namespace wmihunt;
+
+namespace {
+void put(std::vector<std::byte>& b, size_t offset, uint64_t value, size_t size) {
+    for (size_t i = 0; i < size; ++i)
+        b[offset + i] = static_cast<std::byte>((value >> (8 * i)) & 0xFF);
+}
+uint32_t crc(const std::vector<std::byte>& b, size_t from, size_t to, uint32_t start = 0) {
+    return static_cast<uint32_t>(::crc32(start, reinterpret_cast<const Bytef*>(b.data() + from),
+                                         static_cast<uInt>(to - from)));
+}
+std::vector<std::byte> file_header(uint16_t chunks, uint32_t flags) {
+    std::vector<std::byte> b(evtx_header_block_size);
+    std::memcpy(b.data(), "ElfFile\0", 8);
+    put(b, 8, 0, 8);
+    put(b, 16, chunks - 1u, 8);
+    put(b, 24, 75, 8);   // next record id
+    put(b, 32, 128, 4);  // header size
+    put(b, 36, 2, 2);    // minor version
+    put(b, 38, 3, 2);    // major version
+    put(b, 40, 4096, 2); // header block size
+    put(b, 42, chunks, 2);
+    put(b, 120, flags, 4);
+    put(b, 124, crc(b, 0, 120), 4);
+    return b;
+}
+// A chunk announcing records 1..74 whose "event data" is 600 bytes of a pattern.
+std::vector<std::byte> chunk() {
+    std::vector<std::byte> b(evtx_chunk_size);
+    std::memcpy(b.data(), "ElfChnk\0", 8);
+    put(b, 8, 1, 8);
+    put(b, 16, 74, 8);
+    put(b, 24, 1, 8);
+    put(b, 32, 74, 8);
+    put(b, 40, 128, 4);
+    uint32_t free_space = 512 + 600;
+    put(b, 48, free_space, 4);
+    for (size_t i = 512; i < free_space; ++i)
+        b[i] = static_cast<std::byte>(i * 7);
+    put(b, 52, crc(b, 512, free_space), 4);
+    put(b, 124, crc(b, 128, 512, crc(b, 0, 120)), 4);
+    return b;
+}
+} // namespace
+
+TEST_CASE("parse_file_header reads the fields and checks the CRC32") {
+    auto b = file_header(3, 0x1);
+    auto h = parse_file_header(b);
+    REQUIRE(h);
+    CHECK(h->chunk_count == 3);
+    CHECK(h->last_chunk == 2);
+    CHECK(h->next_record_id == 75);
+    CHECK(h->dirty());
+    CHECK(h->well_formed());
+    SECTION("a changed byte breaks the CRC") {
+        b[50] = std::byte{1};
+        CHECK_FALSE(parse_file_header(b)->well_formed());
+    }
+    SECTION("not EVTX, or too short") {
+        CHECK_FALSE(parse_file_header(std::span(b.data(), 100)));
+        b[0] = std::byte{'X'};
+        CHECK_FALSE(parse_file_header(b));
+    }
+}
+
+TEST_CASE("inspect_chunk classifies a chunk") {
+    auto b = chunk();
+    CHECK(inspect_chunk(b).status == ChunkStatus::ok);
+    CHECK(inspect_chunk(b).record_count() == 74);
+    SECTION("a flipped event-data byte is a bad data CRC") {
+        b[700] ^= std::byte{0x10};
+        CHECK(inspect_chunk(b).status == ChunkStatus::bad_data_crc);
+        CHECK(inspect_chunk(b).record_count() == 0);
+    }
+    SECTION("bytes past the free-space offset are not covered by the data CRC") {
+        b[5000] = std::byte{0xAA};
+        CHECK(inspect_chunk(b).status == ChunkStatus::ok);
+    }
+    SECTION("a flipped header byte is a bad header CRC") {
+        b[20] ^= std::byte{0x01};
+        CHECK(inspect_chunk(b).status == ChunkStatus::bad_header_crc);
+    }
+    SECTION("the header CRC skips bytes 120-127") {
+        b[121] = std::byte{0x55};
+        CHECK(inspect_chunk(b).status == ChunkStatus::ok);
+    }
+    SECTION("a free-space offset outside the chunk is damage, not a crash") {
+        put(b, 48, 70000, 4);
+        put(b, 124, crc(b, 128, 512, crc(b, 0, 120)), 4);
+        CHECK(inspect_chunk(b).status == ChunkStatus::bad_data_crc);
+    }
+    SECTION("bad magic, unused (zeroed) and truncated chunks") {
+        auto bad = b;
+        std::memcpy(bad.data(), "ElfChnX\0", 8);
+        CHECK(inspect_chunk(bad).status == ChunkStatus::bad_magic);
+        std::vector<std::byte> zero(evtx_chunk_size);
+        CHECK(inspect_chunk(zero).status == ChunkStatus::unused);
+        CHECK(inspect_chunk(std::span(b.data(), 4000)).status == ChunkStatus::truncated);
+    }
+}

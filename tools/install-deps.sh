@@ -9,5 +9,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config \
     libevtx-dev libbfio-dev libcli11-dev libfmt-dev libpcre2-dev libxxhash-dev \
     nlohmann-json3-dev zlib1g-dev libtbb-dev \
-    catch2 python3 python3-evtx libevtx-utils >/dev/null
+    catch2 python3 python3-evtx libevtx-utils \
+    clang libclang-rt-14-dev >/dev/null
 echo "install-deps: build and test dependencies are installed"

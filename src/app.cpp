@@ -79,6 +79,8 @@ std::string damage_of(const ReadStats& stats) {
     if (stats.chunks_bad > 0)
         parts.push_back(fmt::format("{} with a bad magic or CRC (read as far as libevtx could)",
                                     plural(stats.chunks_bad, "chunk", "chunks")));
+    if (stats.header_crc_bad)
+        parts.push_back("the file header's CRC is wrong (its chunks were read anyway)");
     if (stats.chunks_truncated > 0)
         parts.push_back("the file ends inside its last chunk (cut short): the records there "
                         "are lost");

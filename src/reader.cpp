@@ -12,6 +12,8 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -236,6 +238,36 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
     return stats;
 }
 
+// Counts the chunks of a file libevtx read whole, as the screen counts them for the
+// chunks it reads: bad magic or CRC, and a last chunk the file ends inside (libevtx reads
+// only whole chunks, so the records there are lost). Also sets stats.bytes.
+void count_chunks(const std::filesystem::path& path, ReadStats& stats) {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(evtx_header_block_size));
+    std::vector<char> chunk(evtx_chunk_size);
+    stats.bytes = evtx_header_block_size;
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        auto got = static_cast<size_t>(in.gcount());
+        if (got == 0)
+            break;
+        stats.bytes += got;
+        ++stats.chunks_total;
+        switch (inspect_chunk(std::as_bytes(std::span(chunk.data(), got))).status) {
+        case ChunkStatus::ok:
+            break;
+        case ChunkStatus::unused:
+            ++stats.chunks_unused;
+            break;
+        case ChunkStatus::truncated:
+            ++stats.chunks_truncated;
+            break;
+        default:
+            ++stats.chunks_bad;
+        }
+    }
+}
+
 } // namespace
 
 std::string evtx_precheck(const std::filesystem::path& path) {
@@ -343,6 +375,7 @@ ReadStats& ReadStats::operator+=(const ReadStats& other) {
     corrupted = corrupted || other.corrupted;
     dirty = dirty || other.dirty;
     interrupted = interrupted || other.interrupted;
+    header_crc_bad = header_crc_bad || other.header_crc_bad;
     return *this;
 }
 
@@ -355,13 +388,7 @@ ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& sel
     if (libevtx_file_open(file.get(), path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
         throw InputError("not a readable EVTX file: " + error.message());
     ReadStats stats = read_records(file.get(), selector, sink);
-    std::error_code ec;
-    stats.bytes = std::filesystem::file_size(path, ec);
-    // libevtx reads only whole 64 KiB chunks after the 4 KiB header: the records in a
-    // last chunk the file ends inside are lost.
-    if (!ec && stats.bytes > evtx_header_block_size &&
-        (stats.bytes - evtx_header_block_size) % evtx_chunk_size != 0)
-        stats.chunks_truncated = 1;
+    count_chunks(path, stats);
     return stats;
 }
 

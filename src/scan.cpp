@@ -74,10 +74,6 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
                       std::vector<WorkUnit>& units, ReadStats& file_stats) {
     if (auto reason = evtx_precheck(path); !reason.empty())
         return reason;
-    if (!options.screen) {
-        units.push_back(WorkUnit{index, true, 0, 0, {}});
-        return {};
-    }
     FileDescriptor fd(open_evidence(path));
     if (fd.get() < 0)
         return std::strerror(errno);
@@ -87,7 +83,9 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
     if (got < 0 || size < 0)
         return std::strerror(errno);
     auto parsed = parse_file_header(std::span(header.data(), static_cast<size_t>(got)));
-    if (!parsed || !parsed->well_formed() || static_cast<size_t>(got) < header.size()) {
+    file_stats.header_crc_bad = parsed && !parsed->crc_ok;
+    if (!options.screen || !parsed || !parsed->well_formed() ||
+        static_cast<size_t>(got) < header.size()) {
         // The screen cannot vouch for a file whose header it does not fully understand:
         // libevtx reads it whole, as with --no-screen.
         units.push_back(WorkUnit{index, true, 0, 0, {}});

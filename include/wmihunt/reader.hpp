@@ -72,17 +72,19 @@ struct ReadStats {
     // libevtx flagged the file as corrupted. Informational only: most logs copied from a
     // live system carry this state.
     bool corrupted = false;
-    bool dirty = false;       // the header's dirty flag (file copied while in use)
-    bool interrupted = false; // reading stopped early because interrupted() became true
+    bool dirty = false;          // the header's dirty flag (file copied while in use)
+    bool header_crc_bad = false; // the file header's CRC32 is wrong (chunks read anyway)
+    bool interrupted = false;    // reading stopped early because interrupted() became true
 
     ReadStats& operator+=(const ReadStats& other);
 
-    // True when something in the file could not be read: rejected or missing records, a
-    // chunk with bad magic or CRC, or a chunk the file ends inside. (Recovered records
-    // that fail to decode are not damage: libevtx's recovery scan proposes candidates,
-    // many of which are only leftovers.)
+    // True when something in the file could not be read or is damaged: rejected or
+    // missing records, a chunk with bad magic or CRC, a chunk the file ends inside, or a
+    // file header with a wrong CRC. (Recovered records that fail to decode are not
+    // damage: libevtx's recovery scan proposes candidates, many of which are leftovers.)
     bool damaged() const {
-        return records_failed > 0 || records_missing > 0 || chunks_bad > 0 || chunks_truncated > 0;
+        return records_failed > 0 || records_missing > 0 || chunks_bad > 0 ||
+               chunks_truncated > 0 || header_crc_bad;
     }
 };
 

@@ -3,6 +3,7 @@
 
 #include "wmihunt/config.hpp"
 #include "wmihunt/inputs.hpp"
+#include "wmihunt/interrupt.hpp"
 #include "wmihunt/output.hpp"
 #include "wmihunt/printers.hpp"
 #include "wmihunt/scan.hpp"
@@ -12,12 +13,16 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <sys/ioctl.h>
+#include <tuple>
 #include <unistd.h>
+#include <vector>
 
 #ifndef WMIHUNT_VERSION
 #define WMIHUNT_VERSION "0.0.0"
@@ -79,12 +84,19 @@ void print_results(std::ostream& out, const Config& config, const Results& resul
         aggregates.push_back({result.detection, result.aggregate.rows()});
     if (config.output_dir) {
         std::filesystem::create_directories(*config.output_dir);
+        // Every file is complete before any is renamed into place, so a failure leaves
+        // none of this run's files rather than some.
+        std::vector<std::unique_ptr<AtomicFile>> files;
         for (const auto& result : aggregates) {
-            AtomicFile file(*config.output_dir /
-                            output_file_name(*result.detection, config.format));
-            print_aggregates(file.stream(), config, {result});
-            file.commit();
+            files.push_back(std::make_unique<AtomicFile>(
+                *config.output_dir / output_file_name(*result.detection, config.format)));
+            print_aggregates(files.back()->stream(), config, {result});
+            files.back()->stream().flush();
+            if (!files.back()->stream())
+                files.back()->commit(); // throws the write error, naming the file
         }
+        for (auto& file : files)
+            file->commit();
         return;
     }
     std::unique_ptr<AtomicFile> file;
@@ -99,25 +111,71 @@ void print_results(std::ostream& out, const Config& config, const Results& resul
         file->commit();
 }
 
-// Warnings for damage in files that were read; errors for files that were not.
-bool report_files(std::ostream& err, const ScanResult& scan) {
+std::string plural(uint64_t n, std::string_view one, std::string_view many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// What a file's reading skipped, as one line; empty for an intact file.
+std::string damage_of(const ReadStats& stats) {
+    if (!stats.damaged())
+        return {};
+    std::vector<std::string> parts;
+    if (stats.records_failed > 0)
+        parts.push_back(fmt::format("{} of {} records rejected by libevtx and skipped",
+                                    stats.records_failed, stats.records_decoded));
+    if (stats.records_missing > 0)
+        parts.push_back(
+            fmt::format("{} that sound chunk headers announce never returned by libevtx",
+                        plural(stats.records_missing, "record", "records")));
+    if (stats.chunks_bad > 0)
+        parts.push_back(fmt::format("{} with a bad magic or CRC (read as far as libevtx could)",
+                                    plural(stats.chunks_bad, "chunk", "chunks")));
+    if (stats.header_crc_bad)
+        parts.push_back("the file header's CRC is wrong (its chunks were read anyway)");
+    if (stats.chunks_truncated > 0)
+        parts.push_back("the file ends inside its last chunk (cut short): the records there "
+                        "are lost");
+    std::string text = "damaged: " + parts.front();
+    for (size_t i = 1; i < parts.size(); ++i)
+        text += "; " + parts[i];
+    return text;
+}
+
+// One line per file that was not read, was damaged, or held duplicates. Returns true
+// when any of them is an error (unreadable file; damage under --strict).
+bool report_files(std::ostream& err, const Config& config, const ScanResult& scan) {
     bool failed = false;
     for (const auto& file : scan.files) {
+        auto path = file.path.string();
         if (!file.error.empty()) {
-            fmt::print(err, "wmihunt: error: {}: {}\n", file.path.string(), file.error);
+            fmt::print(err, "wmihunt: error: {}: {}\n", path, file.error);
             failed = true;
             continue;
         }
-        if (file.stats.records_failed > 0)
+        if (!file.duplicate_of.empty()) {
             fmt::print(err,
-                       "wmihunt: warning: {}: {} of {} records could not be decoded and were "
-                       "skipped\n",
-                       file.path.string(), file.stats.records_failed, file.stats.records_total);
-        if (file.stats.records_missing > 0)
+                       "wmihunt: note: {}: same bytes as {}, not read again (--keep-duplicates "
+                       "reads it)\n",
+                       path, file.duplicate_of.string());
+            continue;
+        }
+        if (auto damage = damage_of(file.stats); !damage.empty()) {
+            fmt::print(err, "wmihunt: {}: {}: {}\n", config.strict ? "error" : "warning", path,
+                       damage);
+            failed = failed || config.strict;
+        }
+        if (config.recover && file.stats.recovered_total > 0)
             fmt::print(err,
-                       "wmihunt: warning: {}: {} records that the chunk headers announce were "
-                       "not returned by libevtx (it stopped inside a damaged chunk)\n",
-                       file.path.string(), file.stats.records_missing);
+                       "wmihunt: note: {}: {} read ({} of the {} candidates libevtx found could "
+                       "not be decoded)\n",
+                       path,
+                       plural(file.stats.recovered_read, "recovered record", "recovered records"),
+                       file.stats.recovered_failed, file.stats.recovered_total);
+        if (file.duplicate_events > 0)
+            fmt::print(err,
+                       "wmihunt: note: {}: {} already seen in an earlier file or record, "
+                       "counted once (--keep-duplicates counts each)\n",
+                       path, plural(file.duplicate_events, "event", "events"));
     }
     return failed;
 }
@@ -257,6 +315,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         failed = true;
     }
 
+    install_signal_handlers();
     Results results;
     Progress progress(err, err_is_terminal && !config.quiet, inputs.files);
     ScanHooks hooks;
@@ -278,17 +337,47 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     hooks.file_done = [&](const FileReport& report) {
         progress.file_done(report, results.matched);
     };
-    results.scan =
-        scan_files(inputs.files, compiled, ScanOptions{config.threads, config.screen}, hooks);
+    results.scan = scan_files(
+        inputs.files, compiled,
+        ScanOptions{config.threads, config.screen, config.recover, config.keep_duplicates}, hooks);
     progress.finish();
+    // The aggregate counts an event seen in several files once; so do the timeline and
+    // the summary.
+    results.matched = 0;
+    for (const auto& result : results.scan.results)
+        results.matched += result.aggregate.events();
     sort_timeline(results.timeline);
-    failed = report_files(err, results.scan) || failed;
+    if (!config.keep_duplicates) {
+        std::set<std::tuple<const Detection*, std::string, uint64_t, int64_t>> seen;
+        std::erase_if(results.timeline, [&](const EventRow& row) {
+            return !seen.emplace(row.detection, row.host, row.record_id, row.time).second;
+        });
+    }
+    failed = report_files(err, config, results.scan) || failed;
+    if (results.scan.interrupted) {
+        // Partial results go only where nothing can mistake them for complete ones.
+        bool to_files = config.output || config.output_dir;
+        if (!to_files)
+            print_results(out, config, results);
+        out.flush();
+        auto complete = std::count_if(results.scan.files.begin(), results.scan.files.end(),
+                                      [](const FileReport& f) { return !f.stats.interrupted; });
+        fmt::print(err, "wmihunt: interrupted: the results are partial ({} of {} files read){}\n",
+                   complete, inputs.files.size(), to_files ? "; no output file was written" : "");
+        return exit_interrupted;
+    }
     bool printed = true;
     try {
         print_results(out, config, results);
     } catch (const std::exception& error) {
         fmt::print(err, "wmihunt: error: {}\n", error.what());
         printed = false;
+    }
+    out.flush();
+    // A reader that stopped early (wmihunt ... | head) is not an error worth a message.
+    if (!out && !output_closed()) {
+        fmt::print(err, "wmihunt: error: cannot write the results to standard output\n");
+        return exit_error;
     }
 
     if (!config.quiet) {

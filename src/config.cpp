@@ -98,6 +98,14 @@ void add_options(CLI::App& app, RawOptions& raw) {
                    "each cell at 60)")
         ->type_name("COLUMNS");
     app.add_flag("-q,--quiet", raw.quiet, "No progress line and no summary on stderr");
+    app.add_flag("--recover", raw.recover,
+                 "Also use the deleted or overwritten records libevtx recovers from unused space "
+                 "in the files (counted separately)");
+    app.add_flag("--strict", raw.strict,
+                 "Treat damage in a file (skipped records, a corrupted file) as an error: exit 2");
+    app.add_flag("--keep-duplicates", raw.keep_duplicates,
+                 "Read byte-identical files and count an event seen in several files or records "
+                 "each time (default: once)");
 }
 
 std::string output_file_name(const Detection& detection, Format format) {
@@ -214,6 +222,9 @@ Config make_config(const RawOptions& raw) {
     }
     config.quiet = raw.quiet;
 
+    config.recover = raw.recover;
+    config.strict = raw.strict;
+    config.keep_duplicates = raw.keep_duplicates;
     if (!raw.output.empty() && !raw.output_dir.empty())
         throw UsageError("--output and --output-dir exclude each other: give one file or one "
                          "directory");

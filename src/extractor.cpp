@@ -101,6 +101,7 @@ std::optional<Event> extract(const RawRecord& record) {
         return std::nullopt;
     Event event;
     event.record_id = record.record_id;
+    event.recovered = record.recovered;
     event.event_id = record.event_id;
     event.provider = record.provider;
     event.time = record.time_created;

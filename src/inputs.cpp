@@ -36,6 +36,14 @@ void walk_directory(const fs::path& root, std::vector<fs::path>& found,
         problems.push_back({root, reason_of(ec)});
         return;
     }
+    std::error_code canonical_ec;
+    const fs::path canonical_root = fs::canonical(root, canonical_ec);
+    // True when `target` (canonical) lies inside the tree being walked.
+    auto inside_tree = [&](const fs::path& target) {
+        auto [root_end, target_it] = std::mismatch(canonical_root.begin(), canonical_root.end(),
+                                                   target.begin(), target.end());
+        return root_end == canonical_root.end();
+    };
     std::vector<fs::path> files;
     for (fs::recursive_directory_iterator end; it != end;) {
         const fs::directory_entry& entry = *it;
@@ -50,6 +58,21 @@ void walk_directory(const fs::path& root, std::vector<fs::path>& found,
                 it.disable_recursion_pending();
             }
         } else if (entry.is_regular_file(type_ec) && has_evtx_extension(entry.path())) {
+            std::error_code link_ec;
+            if (entry.is_symlink(link_ec) && !canonical_ec) {
+                fs::path target = fs::canonical(entry.path(), link_ec);
+                if (link_ec || !inside_tree(target)) {
+                    problems.push_back(
+                        {entry.path(), "symbolic link leading outside " + root.string() +
+                                           ", not followed (name its target to read it)"});
+                    it.increment(ec);
+                    if (ec) {
+                        problems.push_back({root, "directory walk stopped: " + reason_of(ec)});
+                        break;
+                    }
+                    continue;
+                }
+            }
             files.push_back(entry.path());
         }
         it.increment(ec);

@@ -1,13 +1,19 @@
 // reader: libevtx calls, wrapped in RAII, turned into RawRecord values.
 #include "wmihunt/reader.hpp"
 
+#include "wmihunt/chunks.hpp"
+#include "wmihunt/interrupt.hpp"
+
 #include <libevtx.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -124,6 +130,17 @@ bool time_from_xml(std::string_view xml, int64_t& ticks) {
     return parse_system_time(std::string_view(xml).substr(pos, end - pos), ticks);
 }
 
+// The text of the first <NAME> element (without attributes), or empty.
+std::string element_text(std::string_view xml, std::string_view name) {
+    auto open = fmt::format("<{}>", name);
+    auto pos = xml.find(open);
+    if (pos == std::string_view::npos)
+        return {};
+    pos += open.size();
+    auto end = xml.find(fmt::format("</{}>", name), pos);
+    return end == std::string_view::npos ? std::string() : std::string(xml.substr(pos, end - pos));
+}
+
 void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provider,
                  RawRecord& out) {
     out.event_id = event_id;
@@ -138,7 +155,16 @@ void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provid
         for (int i = 0; i < count; ++i)
             out.values.push_back(get_value(record, i));
     }
-    out.time_from_header = !time_from_xml(record_xml(record), out.time_created);
+    std::string_view xml = record_xml(record);
+    out.channel = element_text(xml, "Channel");
+    // System/EventRecordID is the number Windows shows; the record header's copy can
+    // differ in damaged or carved files.
+    std::string number = element_text(xml, "EventRecordID");
+    uint64_t xml_record_id = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), xml_record_id);
+    if (!number.empty() && ec == std::errc() && end == number.data() + number.size())
+        out.record_id = xml_record_id;
+    out.time_from_header = !time_from_xml(xml, out.time_created);
     if (out.time_from_header) {
         uint64_t filetime = 0;
         libevtx_record_get_written_time(record, &filetime, nullptr);
@@ -173,30 +199,89 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
         throw InputError("libevtx could not count the records: " + error.message());
     stats.records_total = static_cast<uint64_t>(count);
     stats.records_decoded = stats.records_total;
+    int recovered_count = 0;
+    if (libevtx_file_get_number_of_recovered_records(file, &recovered_count, nullptr) == 1)
+        stats.recovered_total = static_cast<uint64_t>(recovered_count);
 
     RawRecord out;
-    for (int index = 0; index < count; ++index) {
+    // Reads record `index` of one list; returns false when libevtx rejects it.
+    auto read_one = [&](int index, bool recovered) {
         libevtx_record_t* raw_record = nullptr;
-        if (libevtx_file_get_record_by_index(file, index, &raw_record, error.out()) != 1 ||
-            raw_record == nullptr) {
-            ++stats.records_failed;
-            continue;
-        }
+        int got =
+            recovered
+                ? libevtx_file_get_recovered_record_by_index(file, index, &raw_record, error.out())
+                : libevtx_file_get_record_by_index(file, index, &raw_record, error.out());
+        if (got != 1 || raw_record == nullptr)
+            return false;
         RecordPtr record(raw_record);
         uint32_t event_id = 0;
         if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
-            continue;
+            return false;
         if (!selector.wants_event_id(event_id))
-            continue;
+            return true;
         std::string provider = get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
                                         libevtx_record_get_utf8_source_name);
         if (!selector.wants(provider, event_id))
-            continue;
+            return true;
         ++stats.records_selected;
         fill_record(record.get(), event_id, std::move(provider), out);
+        out.recovered = recovered;
         sink(out);
+        return true;
+    };
+    for (int index = 0; index < count; ++index) {
+        if (interrupted()) {
+            stats.interrupted = true;
+            return stats;
+        }
+        if (read_one(index, false))
+            ++stats.records_read;
+        else
+            ++stats.records_failed;
+    }
+    if (!selector.recovered)
+        return stats;
+    for (int index = 0; index < recovered_count; ++index) {
+        if (interrupted()) {
+            stats.interrupted = true;
+            return stats;
+        }
+        if (read_one(index, true))
+            ++stats.recovered_read;
+        else
+            ++stats.recovered_failed;
     }
     return stats;
+}
+
+// Counts the chunks of a file libevtx read whole, as the screen counts them for the
+// chunks it reads: bad magic or CRC, and a last chunk the file ends inside (libevtx reads
+// only whole chunks, so the records there are lost). Also sets stats.bytes.
+void count_chunks(const std::filesystem::path& path, ReadStats& stats) {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(evtx_header_block_size));
+    std::vector<char> chunk(evtx_chunk_size);
+    stats.bytes = evtx_header_block_size;
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        auto got = static_cast<size_t>(in.gcount());
+        if (got == 0)
+            break;
+        stats.bytes += got;
+        ++stats.chunks_total;
+        switch (inspect_chunk(std::as_bytes(std::span(chunk.data(), got))).status) {
+        case ChunkStatus::ok:
+            break;
+        case ChunkStatus::unused:
+            ++stats.chunks_unused;
+            break;
+        case ChunkStatus::truncated:
+            ++stats.chunks_truncated;
+            break;
+        default:
+            ++stats.chunks_bad;
+        }
+    }
 }
 
 } // namespace
@@ -290,7 +375,11 @@ bool parse_system_time(std::string_view text, int64_t& ticks) {
 ReadStats& ReadStats::operator+=(const ReadStats& other) {
     records_total += other.records_total;
     records_decoded += other.records_decoded;
+    records_read += other.records_read;
     records_failed += other.records_failed;
+    recovered_total += other.recovered_total;
+    recovered_read += other.recovered_read;
+    recovered_failed += other.recovered_failed;
     records_selected += other.records_selected;
     records_missing += other.records_missing;
     chunks_total += other.chunks_total;
@@ -301,6 +390,8 @@ ReadStats& ReadStats::operator+=(const ReadStats& other) {
     bytes += other.bytes;
     corrupted = corrupted || other.corrupted;
     dirty = dirty || other.dirty;
+    interrupted = interrupted || other.interrupted;
+    header_crc_bad = header_crc_bad || other.header_crc_bad;
     return *this;
 }
 
@@ -313,8 +404,7 @@ ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& sel
     if (libevtx_file_open(file.get(), path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
         throw InputError("not a readable EVTX file: " + error.message());
     ReadStats stats = read_records(file.get(), selector, sink);
-    std::error_code ec;
-    stats.bytes = std::filesystem::file_size(path, ec);
+    count_chunks(path, stats);
     return stats;
 }
 

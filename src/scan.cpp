@@ -2,7 +2,9 @@
 // per-thread aggregators, and merges the aggregators and per-file reports at the end.
 #include "wmihunt/scan.hpp"
 
+#include "wmihunt/dedupe.hpp"
 #include "wmihunt/extractor.hpp"
+#include "wmihunt/interrupt.hpp"
 #include "wmihunt/screen.hpp"
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -33,9 +34,18 @@ struct WorkUnit {
     std::vector<std::byte> header_block; // shared by the units of one file (copied: small)
 };
 
+// A selected event as one unit saw it, kept until the units are merged in input order, so
+// that which copy of a duplicated event counts does not depend on thread timing.
+struct UnitEvent {
+    EventIdentity identity;
+    int64_t time = 0;
+    std::vector<std::optional<std::vector<std::string>>> keys; // per detection
+};
+
 struct UnitOutcome {
     ReadStats stats;
     std::string error;
+    std::vector<UnitEvent> events;
 };
 
 // Read-only, and without touching the evidence's access time where the kernel lets us.
@@ -66,10 +76,6 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
                       std::vector<WorkUnit>& units, ReadStats& file_stats) {
     if (auto reason = evtx_precheck(path); !reason.empty())
         return reason;
-    if (!options.screen) {
-        units.push_back(WorkUnit{index, true, 0, 0, {}});
-        return {};
-    }
     FileDescriptor fd(open_evidence(path));
     if (fd.get() < 0)
         return std::strerror(errno);
@@ -79,7 +85,9 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
     if (got < 0 || size < 0)
         return std::strerror(errno);
     auto parsed = parse_file_header(std::span(header.data(), static_cast<size_t>(got)));
-    if (!parsed || !parsed->well_formed() || static_cast<size_t>(got) < header.size()) {
+    file_stats.header_crc_bad = parsed && !parsed->crc_ok;
+    if (!options.screen || !parsed || !parsed->well_formed() ||
+        static_cast<size_t>(got) < header.size()) {
         // The screen cannot vouch for a file whose header it does not fully understand:
         // libevtx reads it whole, as with --no-screen.
         units.push_back(WorkUnit{index, true, 0, 0, {}});
@@ -114,6 +122,7 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     for (const auto& compiled : detections)
         result.results.push_back({&compiled.detection(), {}});
     RecordSelector selector = selector_for(detections);
+    selector.recovered = options.recover;
     Screen screen(selector);
     std::mutex hook_mutex; // the hooks are never called concurrently
 
@@ -121,21 +130,30 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     std::vector<WorkUnit> units;
     std::vector<size_t> first_unit(files.size());
     std::vector<std::atomic<size_t>> remaining(files.size());
+    FileDeduplicator same_files;
     for (size_t i = 0; i < files.size(); ++i) {
-        FileReport report{files[i], {}, {}};
+        FileReport report{files[i], {}, {}, {}, 0};
         first_unit[i] = units.size();
-        report.error = plan_file(i, files[i], options, units, report.stats);
+        std::optional<FileDigest> digest;
+        if (!options.keep_duplicates)
+            digest = file_digest(files[i]);
+        if (const auto* first = digest ? same_files.first_with(*digest) : nullptr) {
+            report.duplicate_of = *first;
+        } else {
+            report.error = plan_file(i, files[i], options, units, report.stats);
+            if (digest && report.error.empty())
+                same_files.add(*digest, files[i]);
+        }
         remaining[i] = units.size() - first_unit[i];
         result.files.push_back(std::move(report));
         if (remaining[i] == 0 && hooks.file_done)
             hooks.file_done(result.files[i]);
     }
 
-    // Each thread aggregates into its own aggregators; each unit writes only its own
-    // outcome slot, and the thread that finishes a file's last unit alone completes that
-    // file's report.
-    using Partial = std::vector<Aggregator>;
-    tbb::enumerable_thread_specific<Partial> partials([&] { return Partial(detections.size()); });
+    // Each unit writes only its own outcome slot, and the thread that finishes a file's
+    // last unit alone completes that file's report. Events are counted after the workers
+    // are done, in input order, so which copy of a duplicated event counts never depends
+    // on thread timing.
     std::vector<UnitOutcome> outcomes(units.size());
     auto accept = [&](size_t detection, const Event& event, const std::filesystem::path& path) {
         if (!hooks.accept)
@@ -155,18 +173,26 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
             hooks.file_done(report);
         }
     };
-    auto run_unit = [&](size_t u) {
+    auto read_unit = [&](size_t u) {
         const WorkUnit& unit = units[u];
-        Partial& partial = partials.local();
         const auto& path = files[unit.file];
         auto sink = [&](const RawRecord& record) {
             auto event = extract(record);
             if (!event)
                 return;
-            for (size_t i = 0; i < detections.size(); ++i)
-                if (auto key = detections[i].group_key(*event))
-                    if (accept(i, *event, path))
-                        partial[i].add(std::move(*key), event->time);
+            UnitEvent seen{identity_of(record), event->time, {}};
+            bool any = false;
+            for (size_t i = 0; i < detections.size(); ++i) {
+                auto key = detections[i].group_key(*event);
+                if (key && !accept(i, *event, path))
+                    key.reset();
+                any = any || key.has_value();
+                seen.keys.push_back(std::move(key));
+            }
+            // Events no detection keeps still count as seen: their copies are duplicates too.
+            if (!any)
+                seen.keys.clear();
+            outcomes[u].events.push_back(std::move(seen));
         };
         try {
             if (unit.whole_file) {
@@ -181,8 +207,14 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
         } catch (const InputError& error) {
             outcomes[u].error = error.what();
         }
-        if (remaining[unit.file].fetch_sub(1, std::memory_order_acq_rel) == 1)
-            finish_file(unit.file);
+    };
+    auto run_unit = [&](size_t u) {
+        if (interrupted())
+            outcomes[u].stats.interrupted = true;
+        else
+            read_unit(u);
+        if (remaining[units[u].file].fetch_sub(1, std::memory_order_acq_rel) == 1)
+            finish_file(units[u].file);
     };
 
     unsigned threads =
@@ -191,9 +223,20 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     arena.execute(
         [&] { tbb::parallel_for(size_t{0}, units.size(), [&](size_t u) { run_unit(u); }); });
 
-    for (const auto& partial : partials)
-        for (size_t i = 0; i < detections.size(); ++i)
-            result.results[i].aggregate.merge(partial[i]);
+    EventDeduplicator same_events;
+    for (size_t u = 0; u < units.size(); ++u) {
+        FileReport& report = result.files[units[u].file];
+        result.interrupted = result.interrupted || outcomes[u].stats.interrupted;
+        for (auto& event : outcomes[u].events) {
+            if (!options.keep_duplicates && !same_events.first_sighting(event.identity)) {
+                ++report.duplicate_events;
+                continue;
+            }
+            for (size_t i = 0; i < event.keys.size(); ++i)
+                if (event.keys[i])
+                    result.results[i].aggregate.add(std::move(*event.keys[i]), event.time);
+        }
+    }
     return result;
 }
 

@@ -32,6 +32,16 @@ TEST_CASE("defaults: every detection, table format, Splunk's exclusions") {
     CHECK(c.default_exclusions);
     CHECK_FALSE(c.output);
     CHECK(c.paths == std::vector<std::filesystem::path>{"x.evtx"});
+    CHECK_FALSE(c.recover);
+    CHECK_FALSE(c.strict);
+    CHECK_FALSE(c.keep_duplicates);
+}
+
+TEST_CASE("options --recover, --strict and --keep-duplicates reach the Config") {
+    Config c = make_config(parse({"--recover", "--strict", "--keep-duplicates", "x.evtx"}));
+    CHECK(c.recover);
+    CHECK(c.strict);
+    CHECK(c.keep_duplicates);
 }
 
 TEST_CASE("option --detection takes one name each time, so paths after it stay paths") {

@@ -116,3 +116,27 @@ TEST_CASE("a detection ignores other event ids and providers") {
     Event e = temporary_event("SELECT 1");
     CHECK_FALSE(d.group_key(e));
 }
+
+TEST_CASE("1 MiB attacker-written values are extracted whole and excluded correctly") {
+    CompiledDetection temporary(*find_detection("temporary"), true);
+    CompiledDetection permanent(*find_detection("permanent"), true);
+    const std::string mib(1 << 20, 'A');
+    SECTION("a 1 MiB query is the group value, byte for byte") {
+        auto key = temporary.group_key(temporary_event("SELECT " + mib));
+        REQUIRE(key);
+        CHECK((*key)[1] == "SELECT " + mib);
+    }
+    SECTION("a 1 MiB value that begins like an excluded query is not excluded") {
+        // The exclusion's wildcard has to scan the whole value before it can fail.
+        std::string query = "SELECT * FROM Win32_ProcessStartTrace WHERE ProcessName = '" + mib;
+        auto key = temporary.group_key(temporary_event(query));
+        REQUIRE(key);
+        CHECK((*key)[1] == query);
+    }
+    SECTION("a 1 MiB consumer with a stop character is cut there, as the rex says") {
+        auto key = permanent.group_key(permanent_event(mib + ";" + mib));
+        REQUIRE(key);
+        CHECK((*key)[1] == mib);
+        CHECK((*key)[2].size() > 2 * mib.size());
+    }
+}

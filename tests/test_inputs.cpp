@@ -76,3 +76,22 @@ TEST_CASE("a symlink loop does not make the walk loop or leave the tree") {
     CHECK(set.files.size() == 1);
     CHECK(set.problems.empty());
 }
+
+TEST_CASE("a symlink to a file outside the tree is not followed and is reported") {
+    TempDir dir;
+    dir.touch("t/a.evtx");
+    auto outside = dir.touch("elsewhere/secret.evtx");
+    fs::create_symlink(outside, dir.path / "t/link.evtx");
+    fs::create_symlink(dir.path / "t/a.evtx", dir.path / "t/inside.evtx");
+    InputSet set = collect_inputs({dir.path / "t"});
+    // The link to a file inside the tree is the same file as a.evtx: read once.
+    REQUIRE(set.files.size() == 1);
+    CHECK(set.files[0] == dir.path / "t/a.evtx");
+    REQUIRE(set.problems.size() == 1);
+    CHECK(set.problems[0].path == dir.path / "t/link.evtx");
+    CHECK(set.problems[0].reason.find("outside") != std::string::npos);
+    SECTION("named on the command line, the target is read") {
+        InputSet named = collect_inputs({dir.path / "t", outside});
+        CHECK(named.files.size() == 2);
+    }
+}

@@ -179,3 +179,26 @@ TEST_CASE("the timeline table escapes what an attacker wrote into a subscription
     CHECK(text.find("x=\"\\x1B]0;owned\\x07\\x1B[2J\"\\nnext") != std::string::npos);
     CHECK(text.find("2022-03-10T19:51:17.6765192Z  permanent  HOST") != std::string::npos);
 }
+
+TEST_CASE("1 MiB values full of escape sequences are printed safely and whole") {
+    // ESC [ 2 J (clear screen) repeated: 4 bytes in, "\x1B[2J" (7 bytes) out each time.
+    std::string hostile;
+    for (int i = 0; i < (1 << 18); ++i)
+        hostile += "\x1b[2J";
+    std::string escaped = terminal_escape(hostile);
+    CHECK(escaped.size() == 7u * (1 << 18));
+    CHECK(escaped.find('\x1b') == std::string::npos);
+    CHECK(escaped.substr(0, 7) == "\\x1B[2J");
+
+    const Detection& temporary = *find_detection("temporary");
+    std::vector<Row> rows{{{"HOST", hostile}, 1, 0, 0}};
+    std::ostringstream table;
+    write_table(table, temporary, rows);
+    CHECK(table.str().find('\x1b') == std::string::npos);
+    CHECK(table.str().find("…") != std::string::npos); // cut to the cell width
+
+    std::ostringstream csv;
+    write_csv(csv, temporary, rows);
+    // CSV keeps the value whole (the spreadsheet, not the terminal, is its reader).
+    CHECK(csv.str().find(hostile) != std::string::npos);
+}

@@ -49,6 +49,9 @@ struct RawOptions {
     bool csv_flatten = false;
     int width = -1; // -1: not given
     bool quiet = false;
+    bool recover = false;
+    bool strict = false;
+    bool keep_duplicates = false;
 };
 
 // Validated settings the run works from.
@@ -69,6 +72,9 @@ struct Config {
     PrintOptions print;           // time zone and style, CSV options, table width
     bool width_given = false;     // --width chose print.table_width
     bool quiet = false;
+    bool recover = false;         // also use the records libevtx recovers
+    bool strict = false;          // damage in a file is an error (exit 2), not a warning
+    bool keep_duplicates = false; // read identical files and count repeated events again
 };
 
 // Declares every option on `app`, storing into `raw`. The one definition of the options:

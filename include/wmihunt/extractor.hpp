@@ -18,7 +18,8 @@ struct Event {
     uint64_t record_id = 0;
     uint32_t event_id = 0;
     std::string provider;
-    int64_t time = 0; // 100 ns ticks since the Unix epoch, UTC
+    int64_t time = 0;       // 100 ns ticks since the Unix epoch, UTC
+    bool recovered = false; // from a recovered record (RawRecord::recovered)
     std::vector<std::pair<std::string_view, std::string>> fields;
 
     // The value of field `name`, or nullptr when the event has no such field.

@@ -23,7 +23,9 @@ bool has_evtx_extension(const std::filesystem::path& path);
 
 // Each path is a file (taken whatever its extension) or a directory, searched
 // recursively for *.evtx files (sorted by path within each directory tree). Symbolic
-// links to directories are not followed, so a walk never loops or leaves the tree.
+// links to directories are not followed, so a walk never loops; a symbolic link to a
+// file outside the tree is not followed either (an InputProblem names it), so a walk
+// never leaves the tree.
 // A missing path or an unreadable subdirectory becomes an InputProblem; the rest of
 // the paths are still collected. A file named twice (same canonical path) is listed once.
 InputSet collect_inputs(const std::vector<std::filesystem::path>& paths);

@@ -23,7 +23,7 @@ class InputError : public std::runtime_error {
 // One event record as libevtx decoded it: the System fields wmihunt uses and the
 // UserData/EventData values in document order (empty values included).
 struct RawRecord {
-    uint64_t record_id = 0;
+    uint64_t record_id = 0; // System/EventRecordID; the record header's number when absent
     uint32_t event_id = 0;
     std::string provider;
     std::string computer;
@@ -31,6 +31,10 @@ struct RawRecord {
     // the record header's written time when the XML carries none (time_from_header set).
     int64_t time_created = 0;
     bool time_from_header = false;
+    std::string channel; // System/Channel; empty when the XML carries none
+    // Found by libevtx's recovery scan of unused space (a deleted or overwritten record),
+    // not listed in the file's chunks: read only when RecordSelector::recovered is set.
+    bool recovered = false;
     std::vector<std::string> values;
 };
 
@@ -39,6 +43,7 @@ struct RawRecord {
 struct RecordSelector {
     std::vector<std::pair<std::string, uint32_t>> keys; // (provider, event id)
     bool all = false;                                   // every record, whatever its keys
+    bool recovered = false; // also the records libevtx recovers, after the regular ones
 
     bool wants_event_id(uint32_t event_id) const;
     bool wants(std::string_view provider, uint32_t event_id) const;
@@ -50,8 +55,12 @@ struct ReadStats {
     uint64_t records_total = 0;    // records in the file: decoded ones plus those the
                                    // chunk headers announce in chunks the screen skipped
     uint64_t records_decoded = 0;  // records libevtx was asked to decode
-    uint64_t records_failed = 0;   // records libevtx could not decode (skipped)
-    uint64_t records_selected = 0; // records handed to the sink
+    uint64_t records_read = 0;     // of those, decoded
+    uint64_t records_failed = 0;   // of those, rejected by libevtx (skipped)
+    uint64_t recovered_total = 0;  // records libevtx's recovery scan found (read or not)
+    uint64_t recovered_read = 0;   // of those, decoded (only when the selector asks for them)
+    uint64_t recovered_failed = 0; // of those, rejected by libevtx (ditto)
+    uint64_t records_selected = 0; // regular and recovered records handed to the sink
     uint64_t records_missing = 0;  // announced by sound chunk headers, never returned by
                                    // libevtx (it stopped early inside a damaged chunk)
     uint64_t chunks_total = 0;     // chunks in the file (0 when read unscreened)
@@ -60,15 +69,30 @@ struct ReadStats {
     uint64_t chunks_bad = 0;       // bad magic or CRC: kept for libevtx, never dropped
     uint64_t chunks_truncated = 0; // the file ends inside the chunk
     uint64_t bytes = 0;            // bytes read from the file
-    bool corrupted = false;        // libevtx flagged the file as corrupted
-    bool dirty = false;            // the header's dirty flag (file copied while in use)
+    // libevtx flagged the file as corrupted. Informational only: most logs copied from a
+    // live system carry this state.
+    bool corrupted = false;
+    bool dirty = false;          // the header's dirty flag (file copied while in use)
+    bool header_crc_bad = false; // the file header's CRC32 is wrong (chunks read anyway)
+    bool interrupted = false;    // reading stopped early because interrupted() became true
 
     ReadStats& operator+=(const ReadStats& other);
+
+    // True when something in the file could not be read or is damaged: rejected or
+    // missing records, a chunk with bad magic or CRC, a chunk the file ends inside, or a
+    // file header with a wrong CRC. (Recovered records that fail to decode are not
+    // damage: libevtx's recovery scan proposes candidates, many of which are leftovers.)
+    bool damaged() const {
+        return records_failed > 0 || records_missing > 0 || chunks_bad > 0 ||
+               chunks_truncated > 0 || header_crc_bad;
+    }
 };
 
-// Reads `path` and calls `sink` for every record the selector wants, in file order.
+// Reads `path` and calls `sink` for every record the selector wants, in file order, then
+// (with selector.recovered) the recovered records. The file is opened read-only.
 // Throws InputError when the file cannot be opened as EVTX; a damaged record is counted
-// in ReadStats::records_failed and skipped, never fatal.
+// in ReadStats and skipped, never fatal. Stops early, setting ReadStats::interrupted,
+// once interrupted() (interrupt.hpp) is true.
 ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& selector,
                     const std::function<void(const RawRecord&)>& sink);
 

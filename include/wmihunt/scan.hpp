@@ -17,6 +17,8 @@ struct FileReport {
     std::filesystem::path path;
     std::string error; // empty when the file was read
     ReadStats stats;
+    std::filesystem::path duplicate_of; // not read: same bytes as this earlier file
+    uint64_t duplicate_events = 0;      // selected events already seen in an earlier record
 };
 
 struct DetectionResult {
@@ -26,12 +28,16 @@ struct DetectionResult {
 
 struct ScanResult {
     std::vector<DetectionResult> results; // one per detection, in the order given
-    std::vector<FileReport> files;        // one per input file, in input order
+    std::vector<FileReport> files;        // one per file read or skipped, in input order
+    bool interrupted = false;             // stopped early: the results are partial (files with
+                                          // stats.interrupted were not, or not wholly, read)
 };
 
 struct ScanOptions {
-    unsigned threads = 0; // worker threads; 0 = one per core
-    bool screen = true;   // skip chunks that cannot hold a selected record (see screen.hpp)
+    unsigned threads = 0;         // worker threads; 0 = one per core
+    bool screen = true;           // skip chunks that cannot hold a selected record (see screen.hpp)
+    bool recover = false;         // also use the records libevtx recovers
+    bool keep_duplicates = false; // read identical files and count repeated events again
 };
 
 // Chunks per unit of work: a larger file is split into ranges read in parallel.
@@ -56,6 +62,9 @@ struct ScanHooks {
 // Reads every file and applies every detection to every selected record, on
 // options.threads threads. The rows do not depend on the thread count or on screening.
 // A file that cannot be read is reported in its FileReport and does not affect the others.
+// Unless options.keep_duplicates, a file with the same bytes as an earlier one is not read,
+// and an event already seen (dedupe.hpp) is not counted again. Once interrupted() is
+// true, reading stops at the next record and ScanResult::interrupted is set.
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                       const std::vector<CompiledDetection>& detections,
                       const ScanOptions& options = {}, const ScanHooks& hooks = {});

@@ -1,0 +1,58 @@
+// dedupe: file content hashes (xxHash) and event identities.
+#include "wmihunt/dedupe.hpp"
+
+#include <xxhash.h>
+
+#include <fstream>
+#include <memory>
+#include <vector>
+
+namespace wmihunt {
+
+namespace {
+
+struct StateDeleter {
+    void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
+};
+
+} // namespace
+
+std::optional<FileDigest> file_digest(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::unique_ptr<XXH3_state_t, StateDeleter> state(XXH3_createState());
+    if (!state || XXH3_128bits_reset(state.get()) != XXH_OK)
+        return std::nullopt;
+    std::vector<char> buffer(1 << 20);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        auto got = in.gcount();
+        if (got > 0)
+            XXH3_128bits_update(state.get(), buffer.data(), static_cast<size_t>(got));
+    }
+    if (in.bad())
+        return std::nullopt;
+    XXH128_hash_t hash = XXH3_128bits_digest(state.get());
+    return FileDigest{hash.high64, hash.low64};
+}
+
+const std::filesystem::path* FileDeduplicator::first_with(const FileDigest& digest) const {
+    auto it = m_first.find(digest);
+    return it == m_first.end() ? nullptr : &it->second;
+}
+
+void FileDeduplicator::add(const FileDigest& digest, const std::filesystem::path& path) {
+    m_first.try_emplace(digest, path);
+}
+
+EventIdentity identity_of(const RawRecord& record) {
+    return {record.computer, record.channel.empty() ? record.provider : record.channel,
+            record.record_id, record.time_created};
+}
+
+bool EventDeduplicator::first_sighting(const EventIdentity& identity) {
+    return m_seen.insert(identity).second;
+}
+
+} // namespace wmihunt

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Output safety of the real binary: atomic output files, a closed pipe, SIGINT, symlink
+loops, and evidence left untouched.
+
+usage: output_safety.py WMIHUNT SAMPLES_DIR   (exits 77, skipped, when SAMPLES_DIR is absent)
+"""
+import hashlib
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+failures = []
+
+
+def expect(name, condition, detail=""):
+    print(("ok   " if condition else "FAIL ") + name)
+    if not condition:
+        failures.append(name)
+        if detail:
+            print("     " + str(detail).replace("\n", "\n     "))
+
+
+def run(*args, **kwargs):
+    proc = subprocess.run(list(args), capture_output=True, timeout=300, **kwargs)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def tree_state(root):
+    """Every path under root with its size, mtime and content hash."""
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            digest = ""
+            if os.path.isfile(path) and not os.path.islink(path):
+                with open(path, "rb") as f:
+                    digest = hashlib.sha256(f.read()).hexdigest()
+            state[path] = (st.st_size, st.st_mtime_ns, digest)
+    return state
+
+
+def file_size_limit(limit):
+    """A preexec_fn under which writes beyond `limit` bytes fail with EFBIG (SIGXFSZ
+    ignored): a disk filling up midway."""
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def main():
+    wmihunt, samples = sys.argv[1], sys.argv[2]
+    if not os.path.isdir(samples):
+        print(f"SKIP: {samples} is absent (../shared/evtx-samples is not beside the checkout)")
+        return 77
+    server = os.path.join(samples, "wmi", "Server2022-APTSimulatorVM_WMI-Activity.evtx")
+    triage = os.path.join(samples, "triage", "Win10-APTSimulatorVM")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        # Atomic output: a write that fails midway leaves neither the target nor a temporary,
+        # and an earlier file under the target name is left as it was.
+        out_dir = os.path.join(tmp, "out")
+        os.makedirs(out_dir)
+        target = os.path.join(out_dir, "permanent.csv")
+        with open(target, "w") as f:
+            f.write("earlier results\n")
+        proc = subprocess.run([wmihunt, "-f", "csv", "-d", "permanent", "--no-default-exclusions",
+                               "-o", target, server], capture_output=True, timeout=300,
+                              preexec_fn=file_size_limit(200))
+        err = proc.stderr.decode()
+        expect("a write failing midway exits 2 with one error naming the output file",
+               proc.returncode == 2 and f"wmihunt: error: cannot write {target}" in err, f"{proc.returncode} {err}")
+        expect("... and leaves the earlier file under the target name untouched, no temporary",
+               open(target).read() == "earlier results\n" and os.listdir(out_dir) == ["permanent.csv"],
+               os.listdir(out_dir))
+        os.remove(target)
+        # temporary.csv (282 bytes) fits under the limit, permanent.csv (8986 bytes) does not.
+        proc = subprocess.run([wmihunt, "-f", "csv", "--output-dir", out_dir, server],
+                              capture_output=True, timeout=300, preexec_fn=file_size_limit(1000))
+        expect("--output-dir failing on its second file leaves no file at all", proc.returncode == 2 and
+               os.listdir(out_dir) == [], f"{proc.returncode} {os.listdir(out_dir)} {proc.stderr.decode()}")
+        code, out, err = run(wmihunt, "-f", "csv", "-d", "permanent", "-o", target, server)
+        expect("the same run without the limit writes the file", code == 1 and
+               open(target).read().startswith("dest,consumer,Message"), err)
+
+        # A closed pipe: the reader of stdout goes away before wmihunt writes, as with
+        # `wmihunt ... | head -c1`.
+        for how in ("closed before any output", "closed after one byte"):
+            proc = subprocess.Popen([wmihunt, "--no-default-exclusions", triage, server],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if how == "closed after one byte":
+                proc.stdout.read(1)
+            proc.stdout.close()
+            err = proc.stderr.read().decode()
+            code = proc.wait(timeout=300)
+            expect(f"broken pipe ({how}): exit status below 128, no error message",
+                   0 <= code < 128 and "error" not in err, f"status {code}\n{err}")
+        pipeline = subprocess.run(["sh", "-c", f"('{wmihunt}' --no-default-exclusions '{triage}'; echo \"wmihunt=$?\" >&2)"
+                                   " | head -c1 >/dev/null"], capture_output=True, timeout=300)
+        status = re.search(r"wmihunt=(\d+)", pipeline.stderr.decode())
+        expect("`wmihunt ... | head -c1` in a shell: wmihunt exits below 128 quietly",
+               status and int(status.group(1)) < 128 and "error" not in pipeline.stderr.decode(),
+               pipeline.stderr.decode())
+
+        # SIGINT during a long scan: the triage folder seen through many hard-linked copies,
+        # all read with --keep-duplicates and decoded in full (--no-screen), so that the
+        # scan is still running when the signal comes.
+        big = os.path.join(tmp, "big")
+        names = sorted(n for n in os.listdir(triage) if n.lower().endswith(".evtx"))
+        copies = 40
+        for i in range(copies):
+            folder = os.path.join(big, f"copy{i:02}")
+            os.makedirs(folder)
+            for name in names:
+                try:
+                    os.link(os.path.join(triage, name), os.path.join(folder, name))
+                except OSError:
+                    shutil.copyfile(os.path.join(triage, name), os.path.join(folder, name))
+        total = copies * len(names)
+        partial = os.path.join(out_dir, "partial.txt")
+        for output in ([], ["-o", partial]):
+            proc = subprocess.Popen([wmihunt, "--keep-duplicates", "--no-screen", *output, big],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(1.5)
+            proc.send_signal(signal.SIGINT)
+            try:
+                out, err = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+            err = err.decode()
+            read = re.search(r"interrupted: the results are partial \((\d+) of (\d+) files read\)", err)
+            expect(f"SIGINT {' '.join(output)}: exit 130, says the results are partial, stopped early",
+                   proc.returncode == 130 and read and int(read.group(1)) < total == int(read.group(2)),
+                   f"status {proc.returncode}\n{err[-2000:]}")
+            if output:
+                expect("SIGINT with -o: no output file, no temporary",
+                       os.listdir(out_dir) == ["permanent.csv"] and "no output file was written" in err,
+                       os.listdir(out_dir))
+            else:
+                expect("SIGINT: the partial results are on stdout", b"WMI Temporary Event Subscription" in out,
+                       out[:200])
+
+        # Symbolic links: a loop inside the tree and a link leading out of it are not followed.
+        tree = os.path.join(tmp, "tree")
+        outside = os.path.join(tmp, "outside")
+        os.makedirs(os.path.join(tree, "host", "logs"))
+        os.makedirs(outside)
+        shutil.copyfile(server, os.path.join(outside, "WMI.evtx"))
+        os.symlink("../..", os.path.join(tree, "host", "logs", "loop"))
+        os.symlink(outside, os.path.join(tree, "host", "elsewhere"))
+        shutil.copyfile(os.path.join(samples, "wmi", "Win10-RathbunVM_WMI-Activity.evtx"),
+                        os.path.join(tree, "host", "logs", "WMI.evtx"))
+        code, out, err = run(wmihunt, "--no-default-exclusions", "-f", "csv", "-d", "permanent", tree)
+        rathbun = run(wmihunt, "--no-default-exclusions", "-f", "csv", "-d", "permanent",
+                      os.path.join(tree, "host", "logs", "WMI.evtx"))
+        expect("a symlink loop ends, and the tree's results are its own file's only",
+               code == rathbun[0] and out == rathbun[1] and "WIN-FUDU2CKJOE8" not in out, f"{code}\n{out}\n{err}")
+
+        # Evidence is read only: nothing in the input tree changes, nothing is added.
+        before = tree_state(tree)
+        run(wmihunt, "--recover", "-f", "csv", "--output-dir", out_dir, tree)
+        run(wmihunt, "--recover", tree)
+        expect("inputs are never written or added to", tree_state(tree) == before)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -131,11 +132,22 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     std::vector<size_t> first_unit(files.size());
     std::vector<std::atomic<size_t>> remaining(files.size());
     FileDeduplicator same_files;
+    // Byte-identical files have equal sizes: only a file whose size another file shares
+    // is read for its digest, so a collection of distinct logs is not read twice.
+    std::vector<uintmax_t> sizes(files.size(), 0);
+    std::map<uintmax_t, size_t> files_of_size;
+    if (!options.keep_duplicates)
+        for (size_t i = 0; i < files.size(); ++i) {
+            std::error_code ec;
+            sizes[i] = std::filesystem::file_size(files[i], ec);
+            if (!ec)
+                ++files_of_size[sizes[i]];
+        }
     for (size_t i = 0; i < files.size(); ++i) {
         FileReport report{files[i], {}, {}, {}, 0};
         first_unit[i] = units.size();
         std::optional<FileDigest> digest;
-        if (!options.keep_duplicates)
+        if (!options.keep_duplicates && files_of_size[sizes[i]] > 1)
             digest = file_digest(files[i]);
         if (const auto* first = digest ? same_files.first_with(*digest) : nullptr) {
             report.duplicate_of = *first;

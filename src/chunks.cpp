@@ -69,7 +69,9 @@ const char* to_string(ChunkStatus status) {
 }
 
 uint64_t ChunkHeader::record_count() const {
-    if (status != ChunkStatus::ok || last_record_number < first_record_number)
+    // A bad data CRC leaves the header, whose own CRC held, trustworthy.
+    bool header_sound = status == ChunkStatus::ok || status == ChunkStatus::bad_data_crc;
+    if (!header_sound || last_record_number < first_record_number)
         return 0;
     return last_record_number - first_record_number + 1;
 }

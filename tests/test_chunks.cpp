@@ -80,7 +80,8 @@ TEST_CASE("inspect_chunk classifies a chunk") {
     SECTION("a flipped event-data byte is a bad data CRC") {
         b[700] ^= std::byte{0x10};
         CHECK(inspect_chunk(b).status == ChunkStatus::bad_data_crc);
-        CHECK(inspect_chunk(b).record_count() == 0);
+        // The header's own CRC still holds, so its announcement (records 1..74) stands.
+        CHECK(inspect_chunk(b).record_count() == 74);
     }
     SECTION("bytes past the free-space offset are not covered by the data CRC") {
         b[5000] = std::byte{0xAA};
@@ -89,6 +90,7 @@ TEST_CASE("inspect_chunk classifies a chunk") {
     SECTION("a flipped header byte is a bad header CRC") {
         b[20] ^= std::byte{0x01};
         CHECK(inspect_chunk(b).status == ChunkStatus::bad_header_crc);
+        CHECK(inspect_chunk(b).record_count() == 0);
     }
     SECTION("the header CRC skips bytes 120-127") {
         b[121] = std::byte{0x55};

@@ -55,7 +55,8 @@ struct ChunkHeader {
     uint64_t last_record_id = 0;
     uint32_t free_space_offset = 0;
 
-    // Records the header announces (0 unless the status is ok).
+    // Records the header announces: 0 unless the header's own CRC held (status ok or
+    // bad_data_crc), since only then are its record numbers trustworthy.
     uint64_t record_count() const;
 };
 

@@ -24,12 +24,14 @@ std::optional<FileDigest> file_digest(const std::filesystem::path& path) {
     std::unique_ptr<XXH3_state_t, StateDeleter> state(XXH3_createState());
     if (!state || XXH3_128bits_reset(state.get()) != XXH_OK)
         return std::nullopt;
-    std::vector<char> buffer(1 << 20);
+    // Not zero-filled: read() overwrites what is hashed.
+    constexpr size_t buffer_size = 1 << 20;
+    std::unique_ptr<char[]> buffer(new char[buffer_size]);
     while (in) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        in.read(buffer.get(), static_cast<std::streamsize>(buffer_size));
         auto got = in.gcount();
         if (got > 0)
-            XXH3_128bits_update(state.get(), buffer.data(), static_cast<size_t>(got));
+            XXH3_128bits_update(state.get(), buffer.get(), static_cast<size_t>(got));
     }
     if (in.bad())
         return std::nullopt;

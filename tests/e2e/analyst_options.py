@@ -14,19 +14,13 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
+from checks import expect, failures
+
 
 
 def run(wmihunt, *args):
     proc = subprocess.run([wmihunt, "-q", *args], capture_output=True)
     return proc.returncode, proc.stdout, proc.stderr.decode("utf-8")
-
-
-def expect(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name)
-    if not condition:
-        failures.append(name)
-        print("     " + str(detail).replace("\n", "\n     "))
 
 
 def rows(data, encoding="utf-8"):

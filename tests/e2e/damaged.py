@@ -18,7 +18,8 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
+from checks import expect, failures
+
 # Debian's python3-evtx is installed for /usr/bin/python3, not for a python3 first on PATH.
 SYSTEM_PYTHON = "/usr/bin/python3"
 PYTHON_EVTX_IDS = r"""
@@ -44,14 +45,6 @@ def run(*args):
     args = [args[0], "-q", *args[1:]] if os.path.basename(args[0]) == "wmihunt" else list(args)
     proc = subprocess.run(list(args), capture_output=True)
     return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
-
-
-def expect(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name)
-    if not condition:
-        failures.append(name)
-        if detail:
-            print("     " + detail.replace("\n", "\n     "))
 
 
 def dump_ids(dump, path, recover):

@@ -15,7 +15,8 @@ import os
 import subprocess
 import sys
 
-failures = []
+from checks import failures
+
 
 
 def run_csv(wmihunt, *args):

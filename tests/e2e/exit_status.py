@@ -8,19 +8,13 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
+from checks import expect, failures
+
 
 
 def run(wmihunt, *args):
     proc = subprocess.run([wmihunt, *args], capture_output=True)
     return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
-
-
-def expect(name, condition, detail):
-    print(("ok   " if condition else "FAIL ") + name)
-    if not condition:
-        failures.append(name)
-        print("     " + detail.replace("\n", "\n     "))
 
 
 def main():

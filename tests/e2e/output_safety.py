@@ -15,15 +15,8 @@ import sys
 import tempfile
 import time
 
-failures = []
+from checks import expect, failures
 
-
-def expect(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name)
-    if not condition:
-        failures.append(name)
-        if detail:
-            print("     " + str(detail).replace("\n", "\n     "))
 
 
 def run(*args, **kwargs):

@@ -14,14 +14,8 @@ import subprocess
 import sys
 import termios
 
-failures = []
+from checks import expect, failures
 
-
-def expect(name, condition, detail=""):
-    print(("ok   " if condition else "FAIL ") + name)
-    if not condition:
-        failures.append(name)
-        print("     " + repr(detail)[:3000])
 
 
 def on_terminal(args, columns=80, env_extra=None, stderr_tty=True):

@@ -9,7 +9,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config \
     libevtx-dev libbfio-dev libcli11-dev libfmt-dev libpcre2-dev libxxhash-dev \
     nlohmann-json3-dev libhowardhinnant-date-dev tzdata zlib1g-dev libdeflate-dev libtbb-dev \
-    libgoogle-perftools-dev \
+    libmimalloc-dev \
     catch2 python3 python3-evtx libevtx-utils \
     clang libclang-rt-14-dev >/dev/null
 echo "install-deps: build and test dependencies are installed"

@@ -3,6 +3,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <vector>
@@ -17,7 +18,7 @@ struct StateDeleter {
 
 } // namespace
 
-std::optional<FileDigest> file_digest(const std::filesystem::path& path) {
+std::optional<FileDigest> file_digest(const std::filesystem::path& path, uint64_t limit) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return std::nullopt;
@@ -25,11 +26,12 @@ std::optional<FileDigest> file_digest(const std::filesystem::path& path) {
     if (!state || XXH3_128bits_reset(state.get()) != XXH_OK)
         return std::nullopt;
     // Not zero-filled: read() overwrites what is hashed.
-    constexpr size_t buffer_size = 1 << 20;
+    const auto buffer_size = static_cast<size_t>(std::min<uint64_t>(1 << 20, limit));
     std::unique_ptr<char[]> buffer(new char[buffer_size]);
-    while (in) {
-        in.read(buffer.get(), static_cast<std::streamsize>(buffer_size));
+    while (in && limit > 0) {
+        in.read(buffer.get(), static_cast<std::streamsize>(std::min<uint64_t>(buffer_size, limit)));
         auto got = in.gcount();
+        limit -= static_cast<uint64_t>(got);
         if (got > 0)
             XXH3_128bits_update(state.get(), buffer.get(), static_cast<size_t>(got));
     }

@@ -103,6 +103,34 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
     return {};
 }
 
+// Which files may have the same bytes as another input. Byte-identical files have equal
+// sizes and equal file headers: only files that share both are read whole for a digest,
+// so a collection of distinct logs, even of equal sizes, is not read twice.
+std::vector<bool> files_with_possible_twins(const std::vector<std::filesystem::path>& files) {
+    std::vector<std::optional<uintmax_t>> sizes(files.size());
+    std::map<uintmax_t, size_t> files_of_size;
+    for (size_t i = 0; i < files.size(); ++i) {
+        std::error_code ec;
+        auto size = std::filesystem::file_size(files[i], ec);
+        if (!ec) {
+            sizes[i] = size;
+            ++files_of_size[size];
+        }
+    }
+    std::vector<std::optional<FileDigest>> heads(files.size());
+    std::map<std::pair<uintmax_t, FileDigest>, size_t> files_of_head;
+    for (size_t i = 0; i < files.size(); ++i)
+        if (sizes[i] && files_of_size[*sizes[i]] > 1) {
+            heads[i] = file_digest(files[i], evtx_header_block_size);
+            if (heads[i])
+                ++files_of_head[{*sizes[i], *heads[i]}];
+        }
+    std::vector<bool> result(files.size());
+    for (size_t i = 0; i < files.size(); ++i)
+        result[i] = heads[i] && files_of_head[{*sizes[i], *heads[i]}] > 1;
+    return result;
+}
+
 } // namespace
 
 RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
@@ -132,22 +160,13 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     std::vector<size_t> first_unit(files.size());
     std::vector<std::atomic<size_t>> remaining(files.size());
     FileDeduplicator same_files;
-    // Byte-identical files have equal sizes: only a file whose size another file shares
-    // is read for its digest, so a collection of distinct logs is not read twice.
-    std::vector<uintmax_t> sizes(files.size(), 0);
-    std::map<uintmax_t, size_t> files_of_size;
-    if (!options.keep_duplicates)
-        for (size_t i = 0; i < files.size(); ++i) {
-            std::error_code ec;
-            sizes[i] = std::filesystem::file_size(files[i], ec);
-            if (!ec)
-                ++files_of_size[sizes[i]];
-        }
+    std::vector<bool> may_have_twin = options.keep_duplicates ? std::vector<bool>(files.size())
+                                                              : files_with_possible_twins(files);
     for (size_t i = 0; i < files.size(); ++i) {
         FileReport report{files[i], {}, {}, {}, 0};
         first_unit[i] = units.size();
         std::optional<FileDigest> digest;
-        if (!options.keep_duplicates && files_of_size[sizes[i]] > 1)
+        if (may_have_twin[i])
             digest = file_digest(files[i]);
         if (const auto* first = digest ? same_files.first_with(*digest) : nullptr) {
             report.duplicate_of = *first;

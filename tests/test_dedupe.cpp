@@ -47,6 +47,21 @@ TEST_CASE("file_digest is equal for byte-identical files and differs for one cha
     CHECK_FALSE(file_digest(dir.path / "missing.evtx"));
 }
 
+TEST_CASE("file_digest with a limit hashes only the first bytes") {
+    TempDir dir;
+    std::string bytes(8192, 'a');
+    bytes[5000] = 'b';
+    auto head = file_digest(dir.write("a.evtx", bytes), 4096);
+    auto prefix = file_digest(dir.write("prefix.evtx", bytes.substr(0, 4096)));
+    auto longer = file_digest(dir.path / "a.evtx", 4097);
+    REQUIRE(head);
+    REQUIRE(prefix);
+    REQUIRE(longer);
+    CHECK(*head == *prefix);
+    CHECK(*head != *longer);
+    CHECK(*file_digest(dir.path / "a.evtx", 1 << 30) == *file_digest(dir.path / "a.evtx"));
+}
+
 TEST_CASE("FileDeduplicator names the first file added with the same content") {
     FileDeduplicator files;
     FileDigest one{1, 2}, two{1, 3};

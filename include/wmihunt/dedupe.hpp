@@ -22,9 +22,10 @@ struct FileDigest {
     auto operator<=>(const FileDigest&) const = default;
 };
 
-// Hashes the content of `path`, reading it once, read-only. Returns nullopt when the file
-// cannot be read; the reader then reports why.
-std::optional<FileDigest> file_digest(const std::filesystem::path& path);
+// Hashes the content of `path`, or its first `limit` bytes, reading it once, read-only.
+// Returns nullopt when the file cannot be read; the reader then reports why.
+std::optional<FileDigest> file_digest(const std::filesystem::path& path,
+                                      uint64_t limit = UINT64_MAX);
 
 // Remembers the files read so far by content. Only files that were read are added, so
 // every copy of an unreadable file is still reported with its own reason.

@@ -155,6 +155,19 @@ def main():
         expect("a byte-identical copy is read once, with a note naming both",
                out == alone[1] and f"note: {copies[1]}: same bytes as {copies[0]}" in err,
                f"{out}\n{err}")
+        # Same size and same file header, one byte different further on: not a copy.
+        near = os.path.join(tmp, "c", "WMI.evtx")
+        os.makedirs(os.path.dirname(near))
+        shutil.copyfile(server, near)
+        with open(near, "r+b") as f:
+            f.seek(-1, os.SEEK_END)
+            last = f.read(1)
+            f.seek(-1, os.SEEK_END)
+            f.write(bytes([last[0] ^ 0xFF]))
+        code, out, err = csv_of(wmihunt, copies[0], near)
+        expect("a file with the same size and header but other bytes is read as its own",
+               "same bytes as" not in err and "events already seen" in err, err)
+        os.remove(near)
         code, kept, err = csv_of(wmihunt, "--keep-duplicates", tmp)
         counts = lambda text: [line.split(",")[-3] for line in text.splitlines()
                                if re.search(r",\d+,\d{4}-", line)]

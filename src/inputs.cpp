@@ -5,6 +5,8 @@
 #include <set>
 #include <system_error>
 
+#include <sys/stat.h>
+
 namespace wmihunt {
 
 namespace fs = std::filesystem;
@@ -102,11 +104,13 @@ InputSet collect_inputs(const std::vector<fs::path>& paths) {
         else
             candidates.push_back(path);
     }
-    std::set<fs::path> seen;
+    // The same file named twice (by another path, a link, or a directory and a file in
+    // it) is one file: same device, same inode. A path that cannot be examined is kept,
+    // and the reader reports why.
+    std::set<std::pair<dev_t, ino_t>> seen;
     for (auto& path : candidates) {
-        std::error_code ec;
-        fs::path canonical = fs::weakly_canonical(path, ec);
-        if (!seen.insert(ec ? path : canonical).second)
+        struct stat info {};
+        if (::stat(path.c_str(), &info) == 0 && !seen.emplace(info.st_dev, info.st_ino).second)
             continue;
         set.files.push_back(std::move(path));
     }

@@ -67,6 +67,17 @@ TEST_CASE("the same file named twice, or also found in a named directory, is rea
     CHECK(set.files.size() == 1);
 }
 
+TEST_CASE("a hard link is the same file: read once; a copy is another file") {
+    TempDir dir;
+    auto f = dir.touch("a.evtx");
+    fs::create_hard_link(f, dir.path / "link.evtx");
+    fs::copy_file(f, dir.path / "copy.evtx");
+    InputSet set = collect_inputs({dir.path});
+    REQUIRE(set.files.size() == 2);
+    CHECK(set.files[0] == f);
+    CHECK(set.files[1] == dir.path / "copy.evtx");
+}
+
 TEST_CASE("a symlink loop does not make the walk loop or leave the tree") {
     TempDir dir;
     dir.touch("t/a.evtx");

@@ -298,10 +298,14 @@ std::string evtx_precheck(const std::filesystem::path& path) {
         return std::strerror(errno);
     char signature[8] = {};
     in.read(signature, sizeof signature);
-    auto got = in.gcount();
-    if (got == 0)
+    return evtx_signature_problem(
+        std::as_bytes(std::span(signature, static_cast<size_t>(in.gcount()))));
+}
+
+std::string evtx_signature_problem(std::span<const std::byte> head) {
+    if (head.empty())
         return "empty file (0 bytes), not an EVTX log";
-    if (got < 8 || std::memcmp(signature, "ElfFile", 8) != 0)
+    if (head.size() < 8 || std::memcmp(head.data(), "ElfFile", 8) != 0)
         return "not an EVTX file (no \"ElfFile\" signature)";
     return {};
 }

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tbb/parallel_for.h>
@@ -75,16 +76,22 @@ class FileDescriptor {
 // Splits one file into units, or returns the reason it cannot be read at all.
 std::string plan_file(size_t index, const std::filesystem::path& path, const ScanOptions& options,
                       std::vector<WorkUnit>& units, ReadStats& file_stats) {
-    if (auto reason = evtx_precheck(path); !reason.empty())
-        return reason;
     FileDescriptor fd(open_evidence(path));
     if (fd.get() < 0)
+        return errno == ENOENT ? "no such file" : std::strerror(errno);
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0)
         return std::strerror(errno);
+    if (S_ISDIR(info.st_mode))
+        return "is a directory";
     std::vector<std::byte> header(evtx_header_block_size);
     ssize_t got = ::pread(fd.get(), header.data(), header.size(), 0);
-    off_t size = ::lseek(fd.get(), 0, SEEK_END);
-    if (got < 0 || size < 0)
+    if (got < 0)
         return std::strerror(errno);
+    if (auto reason = evtx_signature_problem(std::span(header.data(), static_cast<size_t>(got)));
+        !reason.empty())
+        return reason;
+    off_t size = info.st_size;
     auto parsed = parse_file_header(std::span(header.data(), static_cast<size_t>(got)));
     file_stats.header_crc_bad = parsed && !parsed->crc_ok;
     if (!options.screen || !parsed || !parsed->well_formed() ||

@@ -106,6 +106,10 @@ ReadStats read_evtx_image(std::span<const std::byte> image, const RecordSelector
 // no "ElfFile" signature), or returns an empty string when it may be one.
 std::string evtx_precheck(const std::filesystem::path& path);
 
+// Explains why a file whose first bytes are `head` cannot be an EVTX file (empty, no
+// "ElfFile" signature), or returns an empty string when it may be one.
+std::string evtx_signature_problem(std::span<const std::byte> head);
+
 // Parses the SystemTime attribute value libevtx writes ("2023-10-18T02:45:44.306790900Z")
 // into 100 ns ticks since the Unix epoch. Returns false when the text is not of that form.
 bool parse_system_time(std::string_view text, int64_t& ticks);

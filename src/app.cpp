@@ -184,7 +184,8 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The progress line on a terminal's stderr: rewritten in place after each file.
+// The progress line on a terminal's stderr: rewritten in place after each unit of work
+// (a file, or 256 chunks of a large one), at most ten times a second.
 class Progress {
   public:
     Progress(std::ostream& err, bool enabled, const std::vector<std::filesystem::path>& files)
@@ -209,29 +210,46 @@ class Progress {
         m_shown = false;
     }
 
-    void file_done(const FileReport& report, uint64_t matched) {
+    void unit_done(const ReadStats& part, uint64_t events) {
+        m_bytes_done += part.bytes;
+        m_records += part.records_total;
+        m_events += events;
+        show(m_files_done == m_files);
+    }
+
+    void file_done(const FileReport& report) {
         ++m_files_done;
-        std::error_code ignored;
-        auto size = std::filesystem::file_size(report.path, ignored);
-        if (!ignored)
-            m_bytes_done += size;
-        m_records += report.stats.records_total;
+        // A file skipped as a copy of another is done without being read.
+        if (!report.duplicate_of.empty()) {
+            std::error_code ignored;
+            auto size = std::filesystem::file_size(report.path, ignored);
+            if (!ignored)
+                m_bytes_done += size;
+        }
+        show(false);
+    }
+
+  private:
+    void show(bool last) {
         if (!m_enabled)
             return;
+        auto now = Clock::now();
+        if (!last && m_shown && now - m_shown_at < std::chrono::milliseconds(100))
+            return;
+        m_shown_at = now;
         double elapsed = seconds_since(m_start);
         double mb = double(m_bytes_done) / 1e6;
+        double total = double(std::max(m_bytes_total, m_bytes_done)) / 1e6;
         double rate = elapsed > 0 ? mb / elapsed : 0;
-        double left = rate > 0 ? (double(m_bytes_total - m_bytes_done) / 1e6) / rate : 0;
+        double left = rate > 0 ? (total - mb) / rate : 0;
         fmt::print(m_err,
                    "\r\x1b[Kwmihunt: {}/{} files, {:.1f}/{:.1f} MB, {} records, {} findings, "
                    "{:.1f} MB/s, ETA {:.0f} s",
-                   m_files_done, m_files, mb, double(m_bytes_total) / 1e6, m_records, matched, rate,
-                   left);
+                   m_files_done, m_files, mb, total, m_records, m_events, rate, left);
         m_err << std::flush;
         m_shown = true;
     }
 
-  private:
     std::ostream& m_err;
     bool m_enabled;
     size_t m_files;
@@ -239,7 +257,9 @@ class Progress {
     uintmax_t m_bytes_total = 0;
     uintmax_t m_bytes_done = 0;
     uint64_t m_records = 0;
+    uint64_t m_events = 0;
     bool m_shown = false;
+    Clock::time_point m_shown_at;
     Clock::time_point m_start = Clock::now();
 };
 
@@ -319,24 +339,27 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     Results results;
     Progress progress(err, err_is_terminal && !config.quiet, inputs.files);
     ScanHooks hooks;
-    hooks.accept = [&](size_t i, const Event& event, const std::filesystem::path& file) {
-        if ((config.since && event.time < *config.since) ||
-            (config.until && event.time >= *config.until))
-            return false;
-        if (!config.tuning.empty() || config.events) {
-            auto extracted = compiled[i].extract_field(event);
-            if (!extracted || !config.tuning.keeps(compiled[i], event, *extracted))
+    // Without a time window, tuning or a timeline every matched event counts: no hook, so
+    // that the workers never wait on each other for it.
+    if (config.since || config.until || !config.tuning.empty() || config.events)
+        hooks.accept = [&](size_t i, const Event& event, const std::filesystem::path& file) {
+            if ((config.since && event.time < *config.since) ||
+                (config.until && event.time >= *config.until))
                 return false;
-            if (config.events)
-                results.timeline.push_back(
-                    make_event_row(compiled[i], event, *extracted, file.string()));
-        }
-        ++results.matched;
-        return true;
+            if (!config.tuning.empty() || config.events) {
+                auto extracted = compiled[i].extract_field(event);
+                if (!extracted || !config.tuning.keeps(compiled[i], event, *extracted))
+                    return false;
+                if (config.events)
+                    results.timeline.push_back(
+                        make_event_row(compiled[i], event, *extracted, file.string()));
+            }
+            return true;
+        };
+    hooks.unit_done = [&](const ReadStats& part, uint64_t events) {
+        progress.unit_done(part, events);
     };
-    hooks.file_done = [&](const FileReport& report) {
-        progress.file_done(report, results.matched);
-    };
+    hooks.file_done = [&](const FileReport& report) { progress.file_done(report); };
     results.scan = scan_files(
         inputs.files, compiled,
         ScanOptions{config.threads, config.screen, config.recover, config.keep_duplicates}, hooks);

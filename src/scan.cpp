@@ -253,6 +253,13 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
             read_unit(u);
         if (remaining[units[u].file].fetch_sub(1, std::memory_order_acq_rel) == 1)
             finish_file(units[u].file);
+        if (hooks.unit_done) {
+            const auto& events = outcomes[u].events;
+            auto kept = std::count_if(events.begin(), events.end(),
+                                      [](const UnitEvent& event) { return !event.keys.empty(); });
+            std::lock_guard lock(hook_mutex);
+            hooks.unit_done(outcomes[u].stats, static_cast<uint64_t>(kept));
+        }
     };
 
     unsigned threads =

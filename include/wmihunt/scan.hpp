@@ -54,6 +54,10 @@ struct ScanHooks {
     // window). May also record the event. Calls come in no particular order.
     std::function<bool(size_t detection, const Event& event, const std::filesystem::path& file)>
         accept;
+    // Called after each unit of work (a file, or a range of a large file's chunks) with
+    // what it read, and the number of its events a detection kept (before duplicates are
+    // dropped): for a progress display.
+    std::function<void(const ReadStats& part, uint64_t events)> unit_done;
     // Called once per file, read or not, with its complete report, when its last part
     // has been read.
     std::function<void(const FileReport& report)> file_done;

@@ -102,20 +102,18 @@ def main():
                status and int(status.group(1)) < 128 and "error" not in pipeline.stderr.decode(),
                pipeline.stderr.decode())
 
-        # SIGINT during a long scan: the triage folder seen through many hard-linked copies,
-        # all read with --keep-duplicates and decoded in full (--no-screen), so that the
-        # scan is still running when the signal comes.
+        # SIGINT during a long scan: copies of the triage folder (copies, not hard links,
+        # which are the same file and read once), all read with --keep-duplicates and
+        # decoded in full (--no-screen), so that the scan is still running when the
+        # signal comes.
         big = os.path.join(tmp, "big")
         names = sorted(n for n in os.listdir(triage) if n.lower().endswith(".evtx"))
-        copies = 40
+        copies = 4
         for i in range(copies):
             folder = os.path.join(big, f"copy{i:02}")
             os.makedirs(folder)
             for name in names:
-                try:
-                    os.link(os.path.join(triage, name), os.path.join(folder, name))
-                except OSError:
-                    shutil.copyfile(os.path.join(triage, name), os.path.join(folder, name))
+                shutil.copyfile(os.path.join(triage, name), os.path.join(folder, name))
         total = copies * len(names)
         partial = os.path.join(out_dir, "partial.txt")
         for output in ([], ["-o", partial]):

@@ -1,12 +1,16 @@
 // screen: raw-chunk screening and the libevtx images of the kept chunks.
 #include "wmihunt/screen.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <string_view>
 
 #include <unistd.h>
+
+#include <tbb/task_group.h>
 
 namespace wmihunt {
 
@@ -51,56 +55,12 @@ size_t read_at(int fd, std::byte* buffer, size_t size, uint64_t offset) {
     return done;
 }
 
-} // namespace
-
-Screen::Screen(const RecordSelector& selector) : m_all(selector.all) {
-    for (const auto& key : selector.keys) {
-        std::string needle = utf16le(key.first);
-        if (std::find(m_needles.begin(), m_needles.end(), needle) == m_needles.end())
-            m_needles.push_back(std::move(needle));
-    }
-}
-
-bool Screen::keep(std::span<const std::byte> chunk, ChunkStatus status) const {
-    if (m_all)
-        return true;
-    switch (status) {
-    case ChunkStatus::unused:
-        return false;
-    case ChunkStatus::ok:
-        break;
-    default:
-        return true;
-    }
-    for (const auto& needle : m_needles)
-        if (::memmem(chunk.data(), chunk.size(), needle.data(), needle.size()) != nullptr)
-            return true;
-    return false;
-}
-
-ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint64_t first_chunk,
-                          uint64_t chunk_count, const Screen& screen,
-                          const RecordSelector& selector,
-                          const std::function<void(const RawRecord&)>& sink) {
-    ReadStats stats;
-    std::vector<std::byte> image(header_block.begin(), header_block.end());
-    image.reserve(evtx_header_block_size + screen_batch_chunks * evtx_chunk_size);
-    uint64_t image_chunks = 0;
-    uint64_t image_announced = 0; // records the sound chunk headers of the image announce
-    auto decode = [&] {
-        if (image_chunks == 0)
-            return;
-        describe_chunks(image, image_chunks);
-        ReadStats part = read_evtx_image(image, selector, sink);
-        part.dirty = false; // the header's flags are the original file's, counted by the caller
-        if (part.records_decoded < image_announced)
-            part.records_missing = image_announced - part.records_decoded;
-        stats += part;
-        image.resize(evtx_header_block_size);
-        image_chunks = 0;
-        image_announced = 0;
-    };
-
+// Reads chunks [first_chunk, first_chunk + chunk_count) with 1 MiB reads, counts them in
+// `stats`, and hands each chunk the screen keeps to `keep` with the number of records its
+// header announces and whether it is the last chunk of a file cut short.
+void read_chunks(int fd, uint64_t first_chunk, uint64_t chunk_count, const Screen& screen,
+                 ReadStats& stats,
+                 const std::function<void(std::span<const std::byte>, uint64_t, bool)>& keep) {
     constexpr size_t block_chunks = 16; // 1 MiB reads
     // One read buffer per thread, allocated once and never zero-filled: pread overwrites
     // what is used, and only the `got` bytes it returned are looked at.
@@ -134,17 +94,123 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
                 stats.records_total += header.record_count();
                 continue;
             }
-            image.insert(image.end(), chunk.begin(), chunk.end());
-            image_announced += header.record_count();
             ++stats.chunks_decoded;
-            if (++image_chunks == screen_batch_chunks || length < evtx_chunk_size)
-                decode();
+            keep(chunk, header.record_count(), length < evtx_chunk_size);
         }
         if (got < want * evtx_chunk_size)
             break;
         done += want;
     }
-    decode();
+}
+
+} // namespace
+
+Screen::Screen(const RecordSelector& selector) : m_all(selector.all) {
+    for (const auto& key : selector.keys) {
+        std::string needle = utf16le(key.first);
+        if (std::find(m_needles.begin(), m_needles.end(), needle) == m_needles.end())
+            m_needles.push_back(std::move(needle));
+    }
+}
+
+bool Screen::keep(std::span<const std::byte> chunk, ChunkStatus status) const {
+    if (m_all)
+        return true;
+    switch (status) {
+    case ChunkStatus::unused:
+        return false;
+    case ChunkStatus::ok:
+        break;
+    default:
+        return true;
+    }
+    for (const auto& needle : m_needles)
+        if (::memmem(chunk.data(), chunk.size(), needle.data(), needle.size()) != nullptr)
+            return true;
+    return false;
+}
+
+ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint64_t first_chunk,
+                          uint64_t chunk_count, const Screen& screen,
+                          const RecordSelector& selector,
+                          const std::function<void(const RawRecord&)>& sink) {
+    ReadStats stats;
+    // Kept chunks are decoded in batches, each a libevtx image of its own, as tasks that
+    // idle threads take: one log full of WMI events is then decoded on every core. Each
+    // batch keeps its records, and they go to `sink` in file order at the end, on this
+    // thread, so the result does not depend on which thread decoded what.
+    struct Batch {
+        std::vector<std::byte> image;
+        uint64_t announced = 0; // records the sound chunk headers of the image announce
+        ReadStats stats;
+        std::vector<RawRecord> records;
+    };
+    std::deque<Batch> batches;
+    tbb::task_group decoding;
+    std::atomic<size_t> in_flight{0};
+    auto decode_batch = [&selector](Batch& batch, uint64_t chunks) {
+        describe_chunks(batch.image, chunks);
+        batch.stats = read_evtx_image(batch.image, selector, [&](const RawRecord& record) {
+            batch.records.push_back(record);
+        });
+        // The header's flags are the original file's, counted by the caller.
+        batch.stats.dirty = false;
+        if (batch.stats.records_decoded < batch.announced)
+            batch.stats.records_missing = batch.announced - batch.stats.records_decoded;
+        batch.image = {};
+    };
+    uint64_t image_chunks = 0;
+    auto start_batch = [&] {
+        batches.emplace_back();
+        batches.back().image.assign(header_block.begin(), header_block.end());
+        batches.back().image.reserve(evtx_header_block_size +
+                                     screen_batch_chunks * evtx_chunk_size);
+        image_chunks = 0;
+    };
+    auto decode = [&] {
+        if (image_chunks == 0)
+            return;
+        Batch& batch = batches.back();
+        // With enough batches waiting for a thread, this one is decoded here: that bounds
+        // the memory of batches read but not yet decoded. (Waiting instead could run
+        // another unit on this thread, in the middle of this one's read buffer.)
+        if (in_flight.load() >= screen_batches_in_flight) {
+            decode_batch(batch, image_chunks);
+        } else {
+            ++in_flight;
+            decoding.run([&decode_batch, &in_flight, &batch, chunks = image_chunks] {
+                decode_batch(batch, chunks);
+                --in_flight;
+            });
+        }
+        start_batch();
+    };
+    start_batch();
+
+    try {
+        read_chunks(fd, first_chunk, chunk_count, screen, stats,
+                    [&](std::span<const std::byte> chunk, uint64_t announced, bool last) {
+                        batches.back().image.insert(batches.back().image.end(), chunk.begin(),
+                                                    chunk.end());
+                        batches.back().announced += announced;
+                        if (++image_chunks == screen_batch_chunks || last)
+                            decode();
+                    });
+        decode();
+    } catch (...) {
+        // The tasks refer to `batches`: they must end before it does.
+        try {
+            decoding.wait();
+        } catch (...) {
+        }
+        throw;
+    }
+    decoding.wait();
+    for (auto& batch : batches) {
+        stats += batch.stats;
+        for (const auto& record : batch.records)
+            sink(record);
+    }
     return stats;
 }
 

@@ -29,12 +29,16 @@ class Screen {
     bool m_all;
 };
 
-// Chunks per libevtx image: bounds the memory one reading thread holds at once.
-constexpr size_t screen_batch_chunks = 64;
+// Chunks per libevtx image, and images read but not yet decoded, per unit of work: small
+// enough that the kept chunks of one file spread over the threads, and bound the memory
+// a unit holds at once (4 x 4 chunks x 64 KiB).
+constexpr size_t screen_batch_chunks = 4;
+constexpr size_t screen_batches_in_flight = 4;
 
 // Reads chunks [first_chunk, first_chunk + chunk_count) of the EVTX file open as `fd`,
 // whose first evtx_header_block_size bytes are `header_block`, and decodes the chunks the
-// screen keeps with read_evtx_image, at most screen_batch_chunks at a time. Skipped
+// screen keeps with read_evtx_image, screen_batch_chunks at a time, as parallel tasks of
+// the calling oneTBB arena. `sink` is called on the calling thread, in file order. Skipped
 // chunks count their announced records in records_total. Throws InputError when the
 // file cannot be read.
 ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint64_t first_chunk,

@@ -60,6 +60,15 @@ if [ -d "$shared" ]; then
     bench_corpus shared-triage "$(cd "$shared" && pwd)" 5
 fi
 
+# The machine's own ceiling for two threads: one CPU-bound process (sha256sum of a cached
+# 256 MiB file) against two at once. Two cores of a virtual machine often share a
+# physical core; then no program's -j2 can reach twice its -j1.
+ceiling=$work/ceiling.bin
+[ -f "$ceiling" ] || head -c 256M /dev/urandom > "$ceiling"
+hyperfine --warmup 1 --runs 10 --style basic --export-json "$json/ceiling.json" \
+    -n one "sha256sum '$ceiling' > /dev/null" \
+    -n two "sha256sum '$ceiling' > /dev/null & sha256sum '$ceiling' > /dev/null; wait"
+
 python3 - "$json" "$results" "$triage_dir" "$wmi_dir" <<'PY'
 import json, os, platform, subprocess, sys
 json_dir, out, triage_dir, wmi_dir = sys.argv[1:5]
@@ -103,6 +112,9 @@ for name, path in corpora:
                    f"evtxexport and takes {m['wmihunt -j2'] / m['cat']:.2f}x the time of cat; "
                    f"-j2 is {m['wmihunt -j1'] / m['wmihunt -j2']:.2f}x faster than -j1; "
                    f"peak RSS with -j2: {int(rss) / 1024:.1f} MiB.")
+ceiling = {r["command"]: r["median"] for r in json.load(open(os.path.join(json_dir, "ceiling.json")))["results"]}
+summary.append(f"- this machine's ceiling for two threads: two CPU-bound processes at once "
+               f"(sha256sum) do {2 * ceiling['one'] / ceiling['two']:.2f}x the work of one in the same time.")
 lines += ["", "Summary:", ""] + summary + [""]
 open(out, "w").write("\n".join(lines))
 print("\n".join(lines))

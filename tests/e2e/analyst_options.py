@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from checks import expect, failures
+from checks import SKIPPED, expect, failures, samples_absent
 
 
 
@@ -49,9 +49,8 @@ def strict_json(text):
 
 def main():
     wmihunt, samples, allowlist = sys.argv[1:4]
-    if not os.path.isdir(samples):
-        print(f"SKIP: {samples} is absent (../shared/evtx-samples is not beside the checkout)")
-        return 77
+    if samples_absent(samples):
+        return SKIPPED
     server = os.path.join(samples, "wmi", "Server2022-APTSimulatorVM_WMI-Activity.evtx")
     rathbun = os.path.join(samples, "wmi", "Win10-RathbunVM_WMI-Activity.evtx")
     all_p = expected(samples, "Server2022-APTSimulatorVM_WMI-Activity.permanent.all.csv")

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 
-from checks import expect, failures
+from checks import SKIPPED, expect, failures, samples_absent
 
 # Debian's python3-evtx is installed for /usr/bin/python3, not for a python3 first on PATH.
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -75,9 +75,8 @@ def csv_of(wmihunt, *args):
 
 def main():
     wmihunt, dump, samples = sys.argv[1], sys.argv[2], sys.argv[3]
-    if not os.path.isdir(samples):
-        print(f"SKIP: {samples} is absent (../shared/evtx-samples is not beside the checkout)")
-        return 77
+    if samples_absent(samples):
+        return SKIPPED
     if shutil.which("evtxexport") is None:
         print("SKIP: evtxexport (libevtx-utils) is not installed")
         return 77

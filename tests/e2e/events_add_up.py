@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-from checks import failures
+from checks import SKIPPED, failures, samples_absent
 
 
 
@@ -29,9 +29,8 @@ def run_csv(wmihunt, *args):
 
 def main():
     wmihunt, samples = sys.argv[1], sys.argv[2]
-    if not os.path.isdir(samples):
-        print(f"SKIP: {samples} is absent (../shared/evtx-samples is not beside the checkout)")
-        return 77
+    if samples_absent(samples):
+        return SKIPPED
     server = os.path.join(samples, "wmi", "Server2022-APTSimulatorVM_WMI-Activity.evtx")
     rathbun = os.path.join(samples, "wmi", "Win10-RathbunVM_WMI-Activity.evtx")
     triage = os.path.join(samples, "triage", "Win10-APTSimulatorVM")

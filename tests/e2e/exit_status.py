@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 
-from checks import expect, failures
+from checks import SKIPPED, expect, failures, samples_absent
 
 
 
@@ -19,9 +19,8 @@ def run(wmihunt, *args):
 
 def main():
     wmihunt, samples = sys.argv[1], sys.argv[2]
-    if not os.path.isdir(samples):
-        print(f"SKIP: {samples} is absent (../shared/evtx-samples is not beside the checkout)")
-        return 77
+    if samples_absent(samples):
+        return SKIPPED
     server = os.path.join(samples, "wmi", "Server2022-APTSimulatorVM_WMI-Activity.evtx")
     clean = os.path.join(samples, "wmi", "Win10-RathbunVM_WMI-Activity.evtx")
     not_evtx = os.path.join(samples, "damaged", "not-an-evtx.evtx")

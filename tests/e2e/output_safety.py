@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from checks import expect, failures
+from checks import SKIPPED, expect, failures, samples_absent
 
 
 
@@ -50,9 +50,8 @@ def file_size_limit(limit):
 
 def main():
     wmihunt, samples = sys.argv[1], sys.argv[2]
-    if not os.path.isdir(samples):
-        print(f"SKIP: {samples} is absent (../shared/evtx-samples is not beside the checkout)")
-        return 77
+    if samples_absent(samples):
+        return SKIPPED
     server = os.path.join(samples, "wmi", "Server2022-APTSimulatorVM_WMI-Activity.evtx")
     triage = os.path.join(samples, "triage", "Win10-APTSimulatorVM")
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import termios
 
-from checks import expect, failures
+from checks import SKIPPED, expect, failures, samples_absent
 
 
 
@@ -45,9 +45,8 @@ def on_terminal(args, columns=80, env_extra=None, stderr_tty=True):
 
 def main():
     wmihunt, samples = sys.argv[1], sys.argv[2]
-    if not os.path.isdir(samples):
-        print(f"SKIP: {samples} is absent (../shared/evtx-samples is not beside the checkout)")
-        return 77
+    if samples_absent(samples):
+        return SKIPPED
     server = os.path.join(samples, "wmi", "Server2022-APTSimulatorVM_WMI-Activity.evtx")
     rathbun = os.path.join(samples, "wmi", "Win10-RathbunVM_WMI-Activity.evtx")
 

@@ -15,8 +15,6 @@
 #include <span>
 #include <vector>
 
-#include <fmt/format.h>
-
 namespace wmihunt {
 
 namespace {
@@ -130,14 +128,14 @@ bool time_from_xml(std::string_view xml, int64_t& ticks) {
     return parse_system_time(std::string_view(xml).substr(pos, end - pos), ticks);
 }
 
-// The text of the first <NAME> element (without attributes), or empty.
-std::string element_text(std::string_view xml, std::string_view name) {
-    auto open = fmt::format("<{}>", name);
+// The text of the first element opened by `open` ("<Name>", without attributes) and
+// closed by `close` ("</Name>"), or empty.
+std::string element_text(std::string_view xml, std::string_view open, std::string_view close) {
     auto pos = xml.find(open);
     if (pos == std::string_view::npos)
         return {};
     pos += open.size();
-    auto end = xml.find(fmt::format("</{}>", name), pos);
+    auto end = xml.find(close, pos);
     return end == std::string_view::npos ? std::string() : std::string(xml.substr(pos, end - pos));
 }
 
@@ -156,10 +154,10 @@ void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provid
             out.values.push_back(get_value(record, i));
     }
     std::string_view xml = record_xml(record);
-    out.channel = element_text(xml, "Channel");
+    out.channel = element_text(xml, "<Channel>", "</Channel>");
     // System/EventRecordID is the number Windows shows; the record header's copy can
     // differ in damaged or carved files.
-    std::string number = element_text(xml, "EventRecordID");
+    std::string number = element_text(xml, "<EventRecordID>", "</EventRecordID>");
     uint64_t xml_record_id = 0;
     auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), xml_record_id);
     if (!number.empty() && ec == std::errc() && end == number.data() + number.size())

@@ -184,7 +184,8 @@ FilePtr new_file(ErrorSlot& error) {
 
 // Decodes every record of an opened file, handing the selected ones to `sink`.
 ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
-                       const std::function<void(const RawRecord&)>& sink) {
+                       const std::function<void(const RawRecord&)>& sink,
+                       const RecordPlan* plan = nullptr) {
     ErrorSlot error;
     ReadStats stats;
     uint32_t flags = 0;
@@ -201,6 +202,10 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
     if (libevtx_file_get_number_of_recovered_records(file, &recovered_count, nullptr) == 1)
         stats.recovered_total = static_cast<uint64_t>(recovered_count);
 
+    // A plan must describe libevtx's own records: the same count and, record by record
+    // (checked in read_one), the same identifiers.
+    if (plan != nullptr && plan->ids.size() != stats.records_total)
+        throw RecordPlanMismatch("libevtx counts other records than the screen");
     RawRecord out;
     // Reads record `index` of one list; returns false when libevtx rejects it.
     auto read_one = [&](int index, bool recovered) {
@@ -212,6 +217,12 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
         if (got != 1 || raw_record == nullptr)
             return false;
         RecordPtr record(raw_record);
+        if (plan != nullptr && !recovered) {
+            uint64_t id = 0;
+            if (libevtx_record_get_identifier(record.get(), &id, nullptr) == 1 &&
+                id != plan->ids[static_cast<size_t>(index)])
+                throw RecordPlanMismatch("libevtx numbers the records otherwise");
+        }
         uint32_t event_id = 0;
         if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
             return false;
@@ -232,7 +243,9 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
             stats.interrupted = true;
             return stats;
         }
-        if (read_one(index, false))
+        if (plan != nullptr && !plan->decode[static_cast<size_t>(index)])
+            ++stats.records_screened;
+        else if (read_one(index, false))
             ++stats.records_read;
         else
             ++stats.records_failed;
@@ -379,6 +392,7 @@ ReadStats& ReadStats::operator+=(const ReadStats& other) {
     records_decoded += other.records_decoded;
     records_read += other.records_read;
     records_failed += other.records_failed;
+    records_screened += other.records_screened;
     recovered_total += other.recovered_total;
     recovered_read += other.recovered_read;
     recovered_failed += other.recovered_failed;
@@ -411,7 +425,8 @@ ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& sel
 }
 
 ReadStats read_evtx_image(std::span<const std::byte> image, const RecordSelector& selector,
-                          const std::function<void(const RawRecord&)>& sink) {
+                          const std::function<void(const RawRecord&)>& sink,
+                          const RecordPlan* plan) {
     libbfio_handle_t* raw_handle = nullptr;
     if (libbfio_memory_range_initialize(&raw_handle, nullptr) != 1)
         throw InputError("libbfio could not initialise a memory range");
@@ -427,7 +442,7 @@ ReadStats read_evtx_image(std::span<const std::byte> image, const RecordSelector
         throw InputError("not a readable EVTX image: " + error.message());
     // The file must be closed (FilePtr) before the handle it reads is freed (HandlePtr):
     // locals are destroyed in reverse order of declaration.
-    return read_records(file.get(), selector, sink);
+    return read_records(file.get(), selector, sink, plan);
 }
 
 } // namespace wmihunt

@@ -1,6 +1,7 @@
 // screen: raw-chunk screening and the libevtx images of the kept chunks.
 #include "wmihunt/screen.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -56,11 +57,11 @@ size_t read_at(int fd, std::byte* buffer, size_t size, uint64_t offset) {
 }
 
 // Reads chunks [first_chunk, first_chunk + chunk_count) with 1 MiB reads, counts them in
-// `stats`, and hands each chunk the screen keeps to `keep` with the number of records its
-// header announces and whether it is the last chunk of a file cut short.
-void read_chunks(int fd, uint64_t first_chunk, uint64_t chunk_count, const Screen& screen,
-                 ReadStats& stats,
-                 const std::function<void(std::span<const std::byte>, uint64_t, bool)>& keep) {
+// `stats`, and hands each chunk the screen keeps to `keep` with its header and whether it
+// is the last chunk of a file cut short.
+void read_chunks(
+    int fd, uint64_t first_chunk, uint64_t chunk_count, const Screen& screen, ReadStats& stats,
+    const std::function<void(std::span<const std::byte>, const ChunkHeader&, bool)>& keep) {
     constexpr size_t block_chunks = 16; // 1 MiB reads
     // One read buffer per thread, allocated once and never zero-filled: pread overwrites
     // what is used, and only the `got` bytes it returned are looked at.
@@ -95,7 +96,7 @@ void read_chunks(int fd, uint64_t first_chunk, uint64_t chunk_count, const Scree
                 continue;
             }
             ++stats.chunks_decoded;
-            keep(chunk, header.record_count(), length < evtx_chunk_size);
+            keep(chunk, header, length < evtx_chunk_size);
         }
         if (got < want * evtx_chunk_size)
             break;
@@ -103,10 +104,96 @@ void read_chunks(int fd, uint64_t first_chunk, uint64_t chunk_count, const Scree
     }
 }
 
+uint16_t le16(std::span<const std::byte> b, size_t at) {
+    return static_cast<uint16_t>(std::to_integer<unsigned>(b[at]) |
+                                 std::to_integer<unsigned>(b[at + 1]) << 8);
+}
+uint32_t le32(std::span<const std::byte> b, size_t at) {
+    return le16(b, at) | static_cast<uint32_t>(le16(b, at + 2)) << 16;
+}
+uint64_t le64(std::span<const std::byte> b, size_t at) {
+    return le32(b, at) | static_cast<uint64_t>(le32(b, at + 4)) << 32;
+}
+
+constexpr std::byte binxml_end_of_document{0x00};
+constexpr std::byte binxml_template_instance{0x0C};
+constexpr unsigned binxml_open_start_element = 0x01; // with the "has more" flag 0x40 masked
+constexpr unsigned binxml_value_type_binxml = 0x21;
+constexpr std::array<std::byte, 4> binxml_fragment_header{std::byte{0x0F}, std::byte{0x01},
+                                                          std::byte{0x01}, std::byte{0x00}};
+
+bool starts_with_fragment_header(std::span<const std::byte> b, size_t at, size_t limit) {
+    return at + binxml_fragment_header.size() <= limit &&
+           std::equal(binxml_fragment_header.begin(), binxml_fragment_header.end(),
+                      b.begin() + static_cast<std::ptrdiff_t>(at));
+}
+
+struct ValueArray {
+    size_t begin = 0; // the array's value count, descriptors and data
+    size_t end = 0;
+};
+
+// The value array libevtx reads for the template instance whose token is at `at`, with
+// the value arrays of the documents nested in it, all inside [at, limit); nullopt when
+// the instance does not have the layout described in screen.hpp. At the top of a record
+// (`top`) the definition must come earlier in the chunk: after an inline one, where
+// libevtx reads the next token depends on how far it parsed the definition.
+std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size_t at, size_t limit,
+                                          bool top, int depth) {
+    if (depth > 8 || at + 10 > limit || chunk[at] != binxml_template_instance)
+        return std::nullopt;
+    size_t header_end = at + 10;
+    size_t definition = le32(chunk, at + 6);
+    size_t array = header_end;
+    if (definition > header_end) // libevtx rejects a definition further on
+        return std::nullopt;
+    if (definition == header_end) {
+        // Inline: libevtx finds the values after the size the definition declares.
+        if (top || definition + 24 > limit)
+            return std::nullopt;
+        array = definition + 24 + le32(chunk, definition + 20);
+    }
+    if (array + 4 > limit)
+        return std::nullopt;
+    size_t count = le32(chunk, array);
+    if (count > 4096 || array + 4 + 4 * count > limit)
+        return std::nullopt;
+    size_t value = array + 4 + 4 * count;
+    for (size_t i = 0; i < count; ++i) {
+        size_t size = le16(chunk, array + 4 + 4 * i);
+        unsigned type = std::to_integer<unsigned>(chunk[array + 4 + 4 * i + 2]);
+        if (value + size > limit)
+            return std::nullopt;
+        if (type == binxml_value_type_binxml) {
+            // A nested document: a fragment header and a template instance, a template
+            // instance, or an element that uses this instance's own values.
+            size_t end = value + size;
+            size_t nested = starts_with_fragment_header(chunk, value, end) ? value + 4 : value;
+            if (nested < end && chunk[nested] == binxml_template_instance) {
+                if (!instance_values(chunk, nested, end, false, depth + 1))
+                    return std::nullopt;
+            } else if (nested != value || size == 0 ||
+                       (std::to_integer<unsigned>(chunk[value]) & 0xBF) !=
+                           binxml_open_start_element) {
+                return std::nullopt;
+            }
+        }
+        value += size;
+    }
+    return ValueArray{array, value};
+}
+
 } // namespace
 
 Screen::Screen(const RecordSelector& selector) : m_all(selector.all) {
+    m_records = !selector.all;
     for (const auto& key : selector.keys) {
+        if (key.second > 0xFFFF)
+            m_records = false;
+        std::array<std::byte, 2> id{std::byte(key.second & 0xFF),
+                                    std::byte(key.second >> 8 & 0xFF)};
+        if (std::find(m_id_bytes.begin(), m_id_bytes.end(), id) == m_id_bytes.end())
+            m_id_bytes.push_back(id);
         std::string needle = utf16le(key.first);
         if (std::find(m_needles.begin(), m_needles.end(), needle) == m_needles.end())
             m_needles.push_back(std::move(needle));
@@ -130,6 +217,44 @@ bool Screen::keep(std::span<const std::byte> chunk, ChunkStatus status) const {
     return false;
 }
 
+std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
+                                               const ChunkHeader& header) const {
+    if (!m_records || header.status != ChunkStatus::ok || chunk.size() != evtx_chunk_size ||
+        header.free_space_offset > chunk.size())
+        return std::nullopt;
+    auto holds_selected_id = [&](const ValueArray& values) {
+        for (size_t i = values.begin; i + 1 < values.end; ++i)
+            for (const auto& id : m_id_bytes)
+                if (chunk[i] == id[0] && chunk[i + 1] == id[1])
+                    return true;
+        return false;
+    };
+    RecordPlan plan;
+    // Records follow one another from the end of the chunk header to its free space, as
+    // libevtx reads them: signature, size, identifier, time, data, size again.
+    size_t at = evtx_chunk_header_size;
+    while (at + 28 <= header.free_space_offset) {
+        if (le32(chunk, at) != 0x00002A2A)
+            break;
+        size_t size = le32(chunk, at + 4);
+        if (size < 28 || at + size > header.free_space_offset || le32(chunk, at + size - 4) != size)
+            break;
+        size_t data = at + 24;
+        size_t limit = at + size - 4;
+        bool decode = true;
+        if (starts_with_fragment_header(chunk, data, limit))
+            if (auto values = instance_values(chunk, data + 4, limit, true, 0))
+                decode = !(values->end < limit && chunk[values->end] == binxml_end_of_document) ||
+                         holds_selected_id(*values);
+        plan.ids.push_back(le64(chunk, at + 8));
+        plan.decode.push_back(decode);
+        at += size;
+    }
+    if (plan.ids.size() != header.record_count())
+        return std::nullopt;
+    return plan;
+}
+
 ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint64_t first_chunk,
                           uint64_t chunk_count, const Screen& screen,
                           const RecordSelector& selector,
@@ -142,6 +267,8 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
     struct Batch {
         std::vector<std::byte> image;
         uint64_t announced = 0; // records the sound chunk headers of the image announce
+        RecordPlan plan;        // which records to decode, while every chunk has a plan
+        bool planned = true;
         ReadStats stats;
         std::vector<RawRecord> records;
     };
@@ -150,9 +277,17 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
     std::atomic<size_t> in_flight{0};
     auto decode_batch = [&selector](Batch& batch, uint64_t chunks) {
         describe_chunks(batch.image, chunks);
-        batch.stats = read_evtx_image(batch.image, selector, [&](const RawRecord& record) {
-            batch.records.push_back(record);
-        });
+        auto keep = [&](const RawRecord& record) { batch.records.push_back(record); };
+        bool skips = batch.planned && std::find(batch.plan.decode.begin(), batch.plan.decode.end(),
+                                                false) != batch.plan.decode.end();
+        try {
+            batch.stats =
+                read_evtx_image(batch.image, selector, keep, skips ? &batch.plan : nullptr);
+        } catch (const RecordPlanMismatch&) {
+            // libevtx saw other records than the screen: every record is decoded instead.
+            batch.records.clear();
+            batch.stats = read_evtx_image(batch.image, selector, keep);
+        }
         // The header's flags are the original file's, counted by the caller.
         batch.stats.dirty = false;
         if (batch.stats.records_decoded < batch.announced)
@@ -189,10 +324,20 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
 
     try {
         read_chunks(fd, first_chunk, chunk_count, screen, stats,
-                    [&](std::span<const std::byte> chunk, uint64_t announced, bool last) {
-                        batches.back().image.insert(batches.back().image.end(), chunk.begin(),
-                                                    chunk.end());
-                        batches.back().announced += announced;
+                    [&](std::span<const std::byte> chunk, const ChunkHeader& header, bool last) {
+                        Batch& batch = batches.back();
+                        batch.image.insert(batch.image.end(), chunk.begin(), chunk.end());
+                        batch.announced += header.record_count();
+                        if (batch.planned) {
+                            if (auto plan = screen.plan_records(chunk, header)) {
+                                batch.plan.ids.insert(batch.plan.ids.end(), plan->ids.begin(),
+                                                      plan->ids.end());
+                                batch.plan.decode.insert(batch.plan.decode.end(),
+                                                         plan->decode.begin(), plan->decode.end());
+                            } else {
+                                batch.planned = false;
+                            }
+                        }
                         if (++image_chunks == screen_batch_chunks || last)
                             decode();
                     });

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <tuple>
 #include <unistd.h>
 
 using namespace wmihunt;
@@ -61,4 +62,36 @@ TEST_CASE("scan_files reports each unit of a large file as it is read, then the 
               std::vector<std::pair<fs::path, uint64_t>>{{big, 300 * 74}, {small, 3 * 74}});
     }
     fs::remove_all(dir);
+}
+
+TEST_CASE("the record screen skips records on a real log, and the rows stay the same") {
+    // multi_host.evtx: 69 WMI-Activity records in 3 chunks, of which 25 are 5860 or 5861
+    // (counted with python-evtx).
+    fs::path log = fs::path(WMIHUNT_TEST_DATA) / "multi_host.evtx";
+    std::vector<CompiledDetection> detections;
+    for (const auto& detection : wmihunt::detections())
+        detections.emplace_back(detection, true);
+    ScanOptions screened;
+    ScanOptions whole;
+    whole.screen = false;
+    auto a = scan_files({log}, detections, screened);
+    auto b = scan_files({log}, detections, whole);
+    REQUIRE(a.files.size() == 1);
+    const ReadStats& stats = a.files[0].stats;
+    CHECK(stats.records_total == 69);
+    CHECK(stats.records_screened > 0);
+    CHECK(stats.records_read + stats.records_screened == 69);
+    CHECK(stats.records_selected == 25);
+    CHECK(b.files[0].stats.records_screened == 0);
+    REQUIRE(a.results.size() == b.results.size());
+    auto fields = [](const Aggregator& aggregate) {
+        std::vector<std::tuple<std::vector<std::string>, uint64_t, int64_t, int64_t>> out;
+        for (const auto& row : aggregate.rows())
+            out.emplace_back(row.key, row.count, row.first_time, row.last_time);
+        return out;
+    };
+    for (size_t i = 0; i < a.results.size(); ++i) {
+        CHECK(a.results[i].aggregate.events() > 0);
+        CHECK(fields(a.results[i].aggregate) == fields(b.results[i].aggregate));
+    }
 }

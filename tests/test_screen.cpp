@@ -55,3 +55,175 @@ TEST_CASE("Screen for a selector of every record keeps everything") {
     std::vector<std::byte> empty(evtx_chunk_size);
     CHECK(screen.keep(empty, ChunkStatus::ok));
 }
+
+namespace {
+// Record screening on hand-built records laid out as libyal's EVTX and binary XML
+// documentation describes them. Offsets are from the start of the chunk.
+void append(std::vector<std::byte>& b, std::initializer_list<unsigned> bytes) {
+    for (unsigned v : bytes)
+        b.push_back(static_cast<std::byte>(v));
+}
+void append_le(std::vector<std::byte>& b, uint64_t value, size_t size) {
+    for (size_t i = 0; i < size; ++i)
+        b.push_back(static_cast<std::byte>((value >> (8 * i)) & 0xFF));
+}
+// A template instance token referring to a definition at `definition`, then the values
+// (type, bytes) as an array: count, descriptors (size, type, 0), data.
+std::vector<std::byte>
+instance(uint32_t definition,
+         const std::vector<std::pair<unsigned, std::vector<std::byte>>>& values) {
+    std::vector<std::byte> b;
+    append(b, {0x0C, 0x01});
+    append_le(b, 0x1234, 4); // template id
+    append_le(b, definition, 4);
+    append_le(b, values.size(), 4);
+    for (const auto& [type, data] : values) {
+        append_le(b, data.size(), 2);
+        append(b, {type, 0});
+    }
+    for (const auto& value : values)
+        b.insert(b.end(), value.second.begin(), value.second.end());
+    return b;
+}
+std::vector<std::byte> le(uint64_t value, size_t size) {
+    std::vector<std::byte> b;
+    append_le(b, value, size);
+    return b;
+}
+struct ChunkBuilder {
+    std::vector<std::byte> bytes = std::vector<std::byte>(evtx_chunk_header_size);
+    uint64_t records = 0;
+    // Appends a record whose binary XML is a fragment header then `body` then `tail`.
+    void record(const std::vector<std::byte>& body, std::initializer_list<unsigned> tail = {0x00}) {
+        std::vector<std::byte> data;
+        append(data, {0x0F, 0x01, 0x01, 0x00});
+        data.insert(data.end(), body.begin(), body.end());
+        append(data, tail);
+        size_t size = 24 + data.size() + 4;
+        append(bytes, {0x2A, 0x2A, 0x00, 0x00});
+        append_le(bytes, size, 4);
+        append_le(bytes, 100 + records, 8); // identifier
+        append_le(bytes, 0, 8);             // time
+        bytes.insert(bytes.end(), data.begin(), data.end());
+        append_le(bytes, size, 4);
+        ++records;
+    }
+    // Where the binary XML of the next record's template instance ends its 10-byte header.
+    uint32_t next_instance_header_end() const {
+        return static_cast<uint32_t>(bytes.size() + 24 + 4 + 10);
+    }
+    std::pair<std::vector<std::byte>, ChunkHeader> build(uint64_t announced) const {
+        std::vector<std::byte> chunk = bytes;
+        ChunkHeader header;
+        header.status = ChunkStatus::ok;
+        header.first_record_number = 1;
+        header.last_record_number = announced;
+        header.free_space_offset = static_cast<uint32_t>(chunk.size());
+        chunk.resize(evtx_chunk_size);
+        return {chunk, header};
+    }
+};
+std::vector<bool> decisions(const Screen& screen, const ChunkBuilder& builder) {
+    auto [chunk, header] = builder.build(builder.records);
+    auto plan = screen.plan_records(chunk, header);
+    REQUIRE(plan);
+    CHECK(plan->ids.size() == builder.records);
+    CHECK(plan->ids.front() == 100);
+    return plan->decode;
+}
+constexpr unsigned uint16_type = 0x06, uint32_type = 0x08, string_type = 0x01, binxml_type = 0x21;
+} // namespace
+
+TEST_CASE("plan_records skips a record only when its value arrays lack every selected id") {
+    Screen screen(wmi_selector());
+    ChunkBuilder b;
+    // A definition earlier in the chunk (offset 530, inside the first record's header:
+    // the screen only needs it to come before the instance).
+    b.record(instance(530, {{uint16_type, le(5857, 2)}, {string_type, le(0x0035, 2)}}));
+    b.record(instance(530, {{uint16_type, le(5860, 2)}}));
+    b.record(instance(530, {{uint32_type, le(5861, 4)}}));
+    // 0x16E4 inside a longer value (a GUID, a string) still counts: the screen is byte-wise.
+    b.record(instance(530, {{string_type, {std::byte{0x41}, std::byte{0xE4}, std::byte{0x16}}}}));
+    CHECK(decisions(screen, b) == std::vector<bool>{false, true, true, true});
+}
+
+TEST_CASE("plan_records decodes every record whose layout it cannot bound") {
+    Screen screen(wmi_selector());
+    std::vector<std::pair<unsigned, std::vector<std::byte>>> plain{{uint16_type, le(5857, 2)}};
+    SECTION("the definition inline at the top: where libevtx reads on depends on it") {
+        ChunkBuilder b;
+        auto body = instance(b.next_instance_header_end(), {});
+        // An inline definition: next offset, GUID, declared size 0, then the values.
+        std::vector<std::byte> inline_body(body.begin(), body.begin() + 10);
+        inline_body.resize(inline_body.size() + 24);
+        auto values = instance(0, plain);
+        inline_body.insert(inline_body.end(), values.begin() + 10, values.end());
+        b.record(inline_body);
+        CHECK(decisions(screen, b) == std::vector<bool>{true});
+    }
+    SECTION("a definition further on, which libevtx rejects") {
+        ChunkBuilder b;
+        b.record(instance(b.next_instance_header_end() + 8, plain));
+        CHECK(decisions(screen, b) == std::vector<bool>{true});
+    }
+    SECTION("no end-of-document token after the values") {
+        ChunkBuilder b;
+        b.record(instance(530, plain), {0x0F, 0x00});
+        CHECK(decisions(screen, b) == std::vector<bool>{true});
+    }
+    SECTION("values larger than the record") {
+        ChunkBuilder b;
+        auto body = instance(530, plain);
+        body[14] = std::byte{0xFF}; // the first descriptor's size
+        b.record(body);
+        CHECK(decisions(screen, b) == std::vector<bool>{true});
+    }
+    SECTION("not a template instance") {
+        ChunkBuilder b;
+        b.record({std::byte{0x01}, std::byte{0xFF}, std::byte{0xFF}});
+        CHECK(decisions(screen, b) == std::vector<bool>{true});
+    }
+}
+
+TEST_CASE("plan_records follows documents nested in BinXml values") {
+    Screen screen(wmi_selector());
+    auto nested = [](uint64_t id) {
+        std::vector<std::byte> doc;
+        append(doc, {0x0F, 0x01, 0x01, 0x00});
+        auto inner = instance(530, {{uint16_type, le(id, 2)}});
+        doc.insert(doc.end(), inner.begin(), inner.end());
+        append(doc, {0x00});
+        return doc;
+    };
+    ChunkBuilder b;
+    b.record(instance(530, {{uint16_type, le(5857, 2)}, {binxml_type, nested(5858)}}));
+    b.record(instance(530, {{uint16_type, le(5857, 2)}, {binxml_type, nested(5860)}}));
+    // An element that uses the outer values: nothing new to read.
+    b.record(instance(530, {{binxml_type, {std::byte{0x41}, std::byte{0x00}}}}));
+    // Anything else in a BinXml value: decoded.
+    b.record(instance(530, {{binxml_type, {std::byte{0x05}, std::byte{0x01}}}}));
+    CHECK(decisions(screen, b) == std::vector<bool>{false, true, false, true});
+}
+
+TEST_CASE("plan_records has no plan when it cannot match the chunk's records exactly") {
+    Screen screen(wmi_selector());
+    ChunkBuilder b;
+    b.record(instance(530, {{uint16_type, le(5857, 2)}}));
+    b.record(instance(530, {{uint16_type, le(5857, 2)}}));
+    auto [chunk, header] = b.build(3); // the header announces one more record
+    CHECK_FALSE(screen.plan_records(chunk, header));
+    auto [whole, sound] = b.build(2);
+    CHECK(screen.plan_records(whole, sound));
+    header = sound;
+    header.status = ChunkStatus::bad_data_crc;
+    CHECK_FALSE(screen.plan_records(whole, header));
+    whole[sound.free_space_offset - 1] = std::byte{0x77}; // the last record's size copy
+    CHECK_FALSE(screen.plan_records(whole, sound));
+    RecordSelector all;
+    all.all = true;
+    CHECK_FALSE(Screen(all).plan_records(whole, sound));
+    RecordSelector large;
+    large.keys = {{"Microsoft-Windows-WMI-Activity", 70000}};
+    auto [again, again_header] = b.build(2);
+    CHECK_FALSE(Screen(large).plan_records(again, again_header));
+}

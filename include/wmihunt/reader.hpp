@@ -49,6 +49,20 @@ struct RecordSelector {
     bool wants(std::string_view provider, uint32_t event_id) const;
 };
 
+// The records of an image that libevtx need not decode: the screen (screen.hpp) proved
+// from their bytes that none holds a selected event id. One entry per record, in the
+// order libevtx numbers them.
+struct RecordPlan {
+    std::vector<uint64_t> ids; // each record's identifier, from its record header
+    std::vector<bool> decode;  // false: skip it
+};
+
+// Thrown by read_evtx_image when libevtx's records are not those the plan describes;
+// the caller then reads the image again without a plan.
+struct RecordPlanMismatch : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // What reading one file (or part of one) met, for the warnings and the end summary.
 // Parts of one file add up with +=.
 struct ReadStats {
@@ -57,6 +71,7 @@ struct ReadStats {
     uint64_t records_decoded = 0;  // records libevtx was asked to decode
     uint64_t records_read = 0;     // of those, decoded
     uint64_t records_failed = 0;   // of those, rejected by libevtx (skipped)
+    uint64_t records_screened = 0; // of those, not decoded: the record screen ruled them out
     uint64_t recovered_total = 0;  // records libevtx's recovery scan found (read or not)
     uint64_t recovered_read = 0;   // of those, decoded (only when the selector asks for them)
     uint64_t recovered_failed = 0; // of those, rejected by libevtx (ditto)
@@ -99,8 +114,12 @@ ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& sel
 // Reads an EVTX image held in memory (a file header block followed by chunks), as
 // read_evtx does for a file. `image` is not modified and must outlive the call. Throws
 // InputError when libevtx cannot open the image.
+// With a `plan` whose records are libevtx's, the records it rules out are not decoded;
+// a plan for other records throws RecordPlanMismatch (the records `sink` was given
+// until then are to be discarded).
 ReadStats read_evtx_image(std::span<const std::byte> image, const RecordSelector& selector,
-                          const std::function<void(const RawRecord&)>& sink);
+                          const std::function<void(const RawRecord&)>& sink,
+                          const RecordPlan* plan = nullptr);
 
 // Explains why `path` cannot be an EVTX file (missing, a directory, unreadable, empty,
 // no "ElfFile" signature), or returns an empty string when it may be one.

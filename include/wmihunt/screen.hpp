@@ -5,8 +5,10 @@
 #include "wmihunt/chunks.hpp"
 #include "wmihunt/reader.hpp"
 
+#include <array>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,6 +19,18 @@ namespace wmihunt {
 // the selector wants occur anywhere in its 64 KiB (libevtx can only report that provider
 // for a record whose chunk holds the name, in its string table, a template or a value),
 // or when the chunk is damaged or truncated, since then the screen cannot be sure.
+//
+// Within a kept chunk, a record is skipped only when its bytes prove that libevtx cannot
+// give it a selected event id (plan_records). libevtx (its XML parser, libfwevt, as
+// Debian 12 ships it) takes an event id only from an integer value of a template
+// instance's value array, never from text; a selected id below 65536 therefore has its
+// two little-endian bytes in such an array. A record is skipped when it has the layout
+// Windows writes, which bounds every value array libevtx can read for it inside the
+// record itself: a fragment header, a template instance whose definition comes earlier
+// in the chunk, its value array, the end-of-document token; nested documents (BinXml
+// values) hold one template instance each, with their value arrays inside the value.
+// And when none of those value arrays holds the bytes of a selected id. Anything else
+// (an inline definition, an unknown token, sizes that do not add up) is decoded.
 class Screen {
   public:
     // With selector.all every chunk is kept.
@@ -24,9 +38,18 @@ class Screen {
 
     bool keep(std::span<const std::byte> chunk, ChunkStatus status) const;
 
+    // Which records of a sound, kept chunk to decode: nullopt when the screen cannot
+    // walk the chunk's records exactly as its header announces them (then all are
+    // decoded), or when records are not screened (every record selected, or an event id
+    // above 65535).
+    std::optional<RecordPlan> plan_records(std::span<const std::byte> chunk,
+                                           const ChunkHeader& header) const;
+
   private:
     std::vector<std::string> m_needles;
+    std::vector<std::array<std::byte, 2>> m_id_bytes; // each selected event id, little-endian
     bool m_all;
+    bool m_records = true; // records can be screened
 };
 
 // Chunks per libevtx image, and images read but not yet decoded, per unit of work: small

@@ -57,8 +57,9 @@ size_t read_at(int fd, std::byte* buffer, size_t size, uint64_t offset) {
 }
 
 // Reads chunks [first_chunk, first_chunk + chunk_count) with 1 MiB reads, counts them in
-// `stats`, and hands each chunk the screen keeps to `keep` with its header and whether it
-// is the last chunk of a file cut short.
+// `stats` (all but chunks_decoded, which is the caller's), and hands each chunk the
+// screen keeps to `keep` with its header and whether it is the last chunk of a file cut
+// short.
 void read_chunks(
     int fd, uint64_t first_chunk, uint64_t chunk_count, const Screen& screen, ReadStats& stats,
     const std::function<void(std::span<const std::byte>, const ChunkHeader&, bool)>& keep) {
@@ -95,7 +96,6 @@ void read_chunks(
                 stats.records_total += header.record_count();
                 continue;
             }
-            ++stats.chunks_decoded;
             keep(chunk, header, length < evtx_chunk_size);
         }
         if (got < want * evtx_chunk_size)
@@ -325,18 +325,25 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
     try {
         read_chunks(fd, first_chunk, chunk_count, screen, stats,
                     [&](std::span<const std::byte> chunk, const ChunkHeader& header, bool last) {
+                        auto plan = screen.plan_records(chunk, header);
+                        if (plan && std::find(plan->decode.begin(), plan->decode.end(), true) ==
+                                        plan->decode.end()) {
+                            // Every record ruled out: libevtx need not even open the chunk.
+                            stats.records_total += plan->ids.size();
+                            stats.records_screened += plan->ids.size();
+                            return;
+                        }
+                        ++stats.chunks_decoded;
                         Batch& batch = batches.back();
                         batch.image.insert(batch.image.end(), chunk.begin(), chunk.end());
                         batch.announced += header.record_count();
-                        if (batch.planned) {
-                            if (auto plan = screen.plan_records(chunk, header)) {
-                                batch.plan.ids.insert(batch.plan.ids.end(), plan->ids.begin(),
-                                                      plan->ids.end());
-                                batch.plan.decode.insert(batch.plan.decode.end(),
-                                                         plan->decode.begin(), plan->decode.end());
-                            } else {
-                                batch.planned = false;
-                            }
+                        if (plan && batch.planned) {
+                            batch.plan.ids.insert(batch.plan.ids.end(), plan->ids.begin(),
+                                                  plan->ids.end());
+                            batch.plan.decode.insert(batch.plan.decode.end(), plan->decode.begin(),
+                                                     plan->decode.end());
+                        } else {
+                            batch.planned = false;
                         }
                         if (++image_chunks == screen_batch_chunks || last)
                             decode();

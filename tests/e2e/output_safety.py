@@ -103,11 +103,11 @@ def main():
 
         # SIGINT during a long scan: copies of the triage folder (copies, not hard links,
         # which are the same file and read once), all read with --keep-duplicates and
-        # decoded in full (--no-screen), so that the scan is still running when the
-        # signal comes.
+        # decoded in full (--no-screen) on one thread, so that the scan is still running
+        # when the signal comes: about 8 s of work on a 2022 server core, signal at 1.5 s.
         big = os.path.join(tmp, "big")
         names = sorted(n for n in os.listdir(triage) if n.lower().endswith(".evtx"))
-        copies = 4
+        copies = 12
         for i in range(copies):
             folder = os.path.join(big, f"copy{i:02}")
             os.makedirs(folder)
@@ -116,7 +116,7 @@ def main():
         total = copies * len(names)
         partial = os.path.join(out_dir, "partial.txt")
         for output in ([], ["-o", partial]):
-            proc = subprocess.Popen([wmihunt, "--keep-duplicates", "--no-screen", *output, big],
+            proc = subprocess.Popen([wmihunt, "--keep-duplicates", "--no-screen", "-j1", *output, big],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             time.sleep(1.5)
             proc.send_signal(signal.SIGINT)

@@ -206,10 +206,6 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
             if (!outcomes[u].error.empty() && report.error.empty())
                 report.error = outcomes[u].error;
         }
-        if (hooks.file_done) {
-            std::lock_guard lock(hook_mutex);
-            hooks.file_done(report);
-        }
     };
     auto read_unit = [&](size_t u) {
         const WorkUnit& unit = units[u];
@@ -251,13 +247,19 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
             outcomes[u].stats.interrupted = true;
         else
             read_unit(u);
-        if (remaining[units[u].file].fetch_sub(1, std::memory_order_acq_rel) == 1)
-            finish_file(units[u].file);
+        size_t file = units[u].file;
+        bool file_complete = remaining[file].fetch_sub(1, std::memory_order_acq_rel) == 1;
+        if (file_complete)
+            finish_file(file);
+        // One critical section for both hooks, the file first: a progress display then
+        // always sees the file counts and the unit's figures together.
+        std::lock_guard lock(hook_mutex);
+        if (file_complete && hooks.file_done)
+            hooks.file_done(result.files[file]);
         if (hooks.unit_done) {
             const auto& events = outcomes[u].events;
             auto kept = std::count_if(events.begin(), events.end(),
                                       [](const UnitEvent& event) { return !event.keys.empty(); });
-            std::lock_guard lock(hook_mutex);
             hooks.unit_done(outcomes[u].stats, static_cast<uint64_t>(kept));
         }
     };

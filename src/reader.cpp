@@ -279,19 +279,7 @@ void count_chunks(const std::filesystem::path& path, ReadStats& stats) {
         if (got == 0)
             break;
         stats.bytes += got;
-        ++stats.chunks_total;
-        switch (inspect_chunk(std::as_bytes(std::span(chunk.data(), got))).status) {
-        case ChunkStatus::ok:
-            break;
-        case ChunkStatus::unused:
-            ++stats.chunks_unused;
-            break;
-        case ChunkStatus::truncated:
-            ++stats.chunks_truncated;
-            break;
-        default:
-            ++stats.chunks_bad;
-        }
+        stats.count_chunk(inspect_chunk(std::as_bytes(std::span(chunk.data(), got))).status);
     }
 }
 
@@ -385,6 +373,22 @@ bool parse_system_time(std::string_view text, int64_t& ticks) {
     int64_t seconds = ((days * 24 + hour) * 60 + minute) * 60 + second;
     ticks = seconds * 10'000'000 + fraction;
     return true;
+}
+
+void ReadStats::count_chunk(ChunkStatus status) {
+    ++chunks_total;
+    switch (status) {
+    case ChunkStatus::ok:
+        break;
+    case ChunkStatus::unused:
+        ++chunks_unused;
+        break;
+    case ChunkStatus::truncated:
+        ++chunks_truncated;
+        break;
+    default:
+        ++chunks_bad;
+    }
 }
 
 ReadStats& ReadStats::operator+=(const ReadStats& other) {

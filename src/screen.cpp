@@ -79,19 +79,7 @@ void read_chunks(
             size_t length = std::min(evtx_chunk_size, got - start);
             std::span<const std::byte> chunk(block.get() + start, length);
             ChunkHeader header = inspect_chunk(chunk);
-            ++stats.chunks_total;
-            switch (header.status) {
-            case ChunkStatus::unused:
-                ++stats.chunks_unused;
-                break;
-            case ChunkStatus::truncated:
-                ++stats.chunks_truncated;
-                break;
-            case ChunkStatus::ok:
-                break;
-            default:
-                ++stats.chunks_bad;
-            }
+            stats.count_chunk(header.status);
             if (!screen.keep(chunk, header.status)) {
                 stats.records_total += header.record_count();
                 continue;

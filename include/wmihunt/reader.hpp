@@ -1,6 +1,8 @@
 // reader: opens one .evtx file with libevtx and yields the records a caller selects.
 #pragma once
 
+#include "wmihunt/chunks.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -92,6 +94,10 @@ struct ReadStats {
     bool interrupted = false;    // reading stopped early because interrupted() became true
 
     ReadStats& operator+=(const ReadStats& other);
+
+    // Counts one chunk of the file in chunks_total and, by its status, in chunks_unused,
+    // chunks_truncated or chunks_bad.
+    void count_chunk(ChunkStatus status);
 
     // True when something in the file could not be read or is damaged: rejected or
     // missing records, a chunk with bad magic or CRC, a chunk the file ends inside, or a

@@ -10,14 +10,6 @@ namespace wmihunt {
 
 namespace {
 
-template <typename T> T load_le(std::span<const std::byte> bytes, size_t offset) {
-    T value = 0;
-    for (size_t i = 0; i < sizeof(T); ++i)
-        value |=
-            static_cast<T>(static_cast<T>(std::to_integer<uint8_t>(bytes[offset + i])) << (8 * i));
-    return value;
-}
-
 bool starts_with(std::span<const std::byte> bytes, const char (&signature)[9]) {
     return bytes.size() >= 8 && std::memcmp(bytes.data(), signature, 8) == 0;
 }

@@ -92,17 +92,6 @@ void read_chunks(
     }
 }
 
-uint16_t le16(std::span<const std::byte> b, size_t at) {
-    return static_cast<uint16_t>(std::to_integer<unsigned>(b[at]) |
-                                 std::to_integer<unsigned>(b[at + 1]) << 8);
-}
-uint32_t le32(std::span<const std::byte> b, size_t at) {
-    return le16(b, at) | static_cast<uint32_t>(le16(b, at + 2)) << 16;
-}
-uint64_t le64(std::span<const std::byte> b, size_t at) {
-    return le32(b, at) | static_cast<uint64_t>(le32(b, at + 4)) << 32;
-}
-
 constexpr std::byte binxml_end_of_document{0x00};
 constexpr std::byte binxml_template_instance{0x0C};
 constexpr unsigned binxml_open_start_element = 0x01; // with the "has more" flag 0x40 masked
@@ -131,7 +120,7 @@ std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size
     if (depth > 8 || at + 10 > limit || chunk[at] != binxml_template_instance)
         return std::nullopt;
     size_t header_end = at + 10;
-    size_t definition = le32(chunk, at + 6);
+    size_t definition = load_le<uint32_t>(chunk, at + 6);
     size_t array = header_end;
     if (definition > header_end) // libevtx rejects a definition further on
         return std::nullopt;
@@ -139,16 +128,16 @@ std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size
         // Inline: libevtx finds the values after the size the definition declares.
         if (top || definition + 24 > limit)
             return std::nullopt;
-        array = definition + 24 + le32(chunk, definition + 20);
+        array = definition + 24 + load_le<uint32_t>(chunk, definition + 20);
     }
     if (array + 4 > limit)
         return std::nullopt;
-    size_t count = le32(chunk, array);
+    size_t count = load_le<uint32_t>(chunk, array);
     if (count > 4096 || array + 4 + 4 * count > limit)
         return std::nullopt;
     size_t value = array + 4 + 4 * count;
     for (size_t i = 0; i < count; ++i) {
-        size_t size = le16(chunk, array + 4 + 4 * i);
+        size_t size = load_le<uint16_t>(chunk, array + 4 + 4 * i);
         unsigned type = std::to_integer<unsigned>(chunk[array + 4 + 4 * i + 2]);
         if (value + size > limit)
             return std::nullopt;
@@ -222,10 +211,11 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
     // libevtx reads them: signature, size, identifier, time, data, size again.
     size_t at = evtx_chunk_header_size;
     while (at + 28 <= header.free_space_offset) {
-        if (le32(chunk, at) != 0x00002A2A)
+        if (load_le<uint32_t>(chunk, at) != 0x00002A2A)
             break;
-        size_t size = le32(chunk, at + 4);
-        if (size < 28 || at + size > header.free_space_offset || le32(chunk, at + size - 4) != size)
+        size_t size = load_le<uint32_t>(chunk, at + 4);
+        if (size < 28 || at + size > header.free_space_offset ||
+            load_le<uint32_t>(chunk, at + size - 4) != size)
             break;
         size_t data = at + 24;
         size_t limit = at + size - 4;
@@ -234,7 +224,7 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
             if (auto values = instance_values(chunk, data + 4, limit, true, 0))
                 decode = !(values->end < limit && chunk[values->end] == binxml_end_of_document) ||
                          holds_selected_id(*values);
-        plan.ids.push_back(le64(chunk, at + 8));
+        plan.ids.push_back(load_le<uint64_t>(chunk, at + 8));
         plan.decode.push_back(decode);
         at += size;
     }

@@ -8,6 +8,15 @@
 
 namespace wmihunt {
 
+// The little-endian integer of type T at `offset` in `bytes` (EVTX stores all of them so).
+template <typename T> T load_le(std::span<const std::byte> bytes, size_t offset) {
+    T value = 0;
+    for (size_t i = 0; i < sizeof(T); ++i)
+        value |=
+            static_cast<T>(static_cast<T>(std::to_integer<uint8_t>(bytes[offset + i])) << (8 * i));
+    return value;
+}
+
 constexpr size_t evtx_header_block_size = 4096;
 constexpr size_t evtx_chunk_size = 65536;
 constexpr size_t evtx_chunk_header_size = 512;

@@ -1,4 +1,4 @@
-// aggregator: per-group count and time range, mergeable across files and threads.
+// aggregator: per-group count and time range, and per-event table rows, per detection.
 #include "wmihunt/aggregator.hpp"
 
 #include <algorithm>
@@ -43,6 +43,48 @@ uint64_t Aggregator::events() const {
     for (const auto& entry : m_groups)
         total += entry.second.count;
     return total;
+}
+
+DetectionResults::DetectionResults(const std::vector<CompiledDetection>& detections) {
+    for (const auto& detection : detections)
+        m_outputs.push_back(Output{&detection, {}, {}});
+}
+
+void DetectionResults::consume(const MatchedEvent& event) {
+    for (const auto& match : event.matches) {
+        Output& output = m_outputs[match.detection];
+        const Detection& d = output.detection->detection();
+        std::vector<std::string> key;
+        key.reserve(d.output_fields().size());
+        for (auto field : d.output_fields()) {
+            const std::string* value =
+                field == "_time" ? nullptr
+                                 : CompiledDetection::value(event.event, match.extracted, field);
+            key.push_back(value != nullptr ? *value : std::string());
+        }
+        if (d.is_table())
+            output.table.push_back(Row{std::move(key), 1, event.event.time, event.event.time});
+        else
+            output.stats.add(std::move(key), event.event.time);
+    }
+}
+
+std::vector<Row> DetectionResults::rows(size_t i) const {
+    const Output& output = m_outputs[i];
+    if (!output.detection->detection().is_table())
+        return output.stats.rows();
+    std::vector<Row> rows = output.table;
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        if (a.first_time != b.first_time)
+            return a.first_time > b.first_time;
+        return a.key < b.key;
+    });
+    return rows;
+}
+
+uint64_t DetectionResults::events(size_t i) const {
+    const Output& output = m_outputs[i];
+    return output.detection->detection().is_table() ? output.table.size() : output.stats.events();
 }
 
 } // namespace wmihunt

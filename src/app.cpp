@@ -1,6 +1,8 @@
 // app: parses options, runs the scan, prints results and diagnostics, picks the exit status.
 #include "wmihunt/app.hpp"
 
+#include "wmihunt/aggregator.hpp"
+
 #include "wmihunt/config.hpp"
 #include "wmihunt/inputs.hpp"
 #include "wmihunt/interrupt.hpp"
@@ -34,11 +36,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// What the run produced: the aggregates and, with --events, the timeline.
+// What the run produced: each detection's rows and, with --events, the timeline.
 struct Results {
     ScanResult scan;
+    std::vector<DetectionRows> detections;
     std::vector<EventRow> timeline;
-    uint64_t matched = 0; // events counted, after tuning and the time window
 };
 
 void print_aggregates(std::ostream& out, const Config& config,
@@ -79,9 +81,7 @@ void print_timeline(std::ostream& out, const Config& config, const std::vector<E
 }
 
 void print_results(std::ostream& out, const Config& config, const Results& results) {
-    std::vector<DetectionRows> aggregates;
-    for (const auto& result : results.scan.results)
-        aggregates.push_back({result.detection, result.aggregate.rows()});
+    const std::vector<DetectionRows>& aggregates = results.detections;
     if (config.output_dir) {
         std::filesystem::create_directories(*config.output_dir);
         // Every file is complete before any is renamed into place, so a failure leaves
@@ -339,43 +339,24 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     Results results;
     Progress progress(err, err_is_terminal && !config.quiet, inputs.files);
     ScanHooks hooks;
-    // Without a time window, tuning or a timeline every matched event counts: no hook, so
-    // that the workers never wait on each other for it.
-    if (config.since || config.until || !config.tuning.empty() || config.events)
-        hooks.accept = [&](size_t i, const Event& event, const std::filesystem::path& file) {
-            if ((config.since && event.time < *config.since) ||
-                (config.until && event.time >= *config.until))
-                return false;
-            if (!config.tuning.empty() || config.events) {
-                auto extracted = compiled[i].extract_field(event);
-                if (!extracted || !config.tuning.keeps(compiled[i], event, *extracted))
-                    return false;
-                if (config.events)
-                    results.timeline.push_back(
-                        make_event_row(compiled[i], event, *extracted, file.string()));
-            }
-            return true;
-        };
     hooks.unit_done = [&](const ReadStats& part, uint64_t events) {
         progress.unit_done(part, events);
     };
     hooks.file_done = [&](const FileReport& report) { progress.file_done(report); };
+    DetectionResults outputs(compiled);
+    Timeline timeline(compiled);
+    std::vector<EventConsumer*> consumers = {&outputs};
+    if (config.events)
+        consumers.push_back(&timeline);
+    EventFilter filter{&config.tuning, config.since, config.until};
     results.scan = scan_files(
-        inputs.files, compiled,
-        ScanOptions{config.threads, config.screen, config.recover, config.keep_duplicates}, hooks);
+        inputs.files, compiled, consumers,
+        ScanOptions{config.threads, config.screen, config.recover, config.keep_duplicates}, filter,
+        hooks);
     progress.finish();
-    // The aggregate counts an event seen in several files once; so do the timeline and
-    // the summary.
-    results.matched = 0;
-    for (const auto& result : results.scan.results)
-        results.matched += result.aggregate.events();
-    sort_timeline(results.timeline);
-    if (!config.keep_duplicates) {
-        std::set<std::tuple<const Detection*, std::string, uint64_t, int64_t>> seen;
-        std::erase_if(results.timeline, [&](const EventRow& row) {
-            return !seen.emplace(row.detection, row.host, row.record_id, row.time).second;
-        });
-    }
+    for (size_t i = 0; i < outputs.size(); ++i)
+        results.detections.push_back({&outputs.detection(i), outputs.rows(i)});
+    results.timeline = timeline.rows();
     failed = report_files(err, config, results.scan) || failed;
     if (results.scan.interrupted) {
         // Partial results go only where nothing can mistake them for complete ones.
@@ -411,19 +392,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
             unread += file.error.empty() ? 0 : 1;
             records += file.stats.records_total;
         }
-        for (const auto& result : results.scan.results)
-            rows += result.aggregate.rows().size();
+        for (const auto& result : results.detections)
+            rows += result.rows.size();
         size_t read = results.scan.files.size() + inputs.problems.size() - unread;
         fmt::print(
             err, "wmihunt: {} {} read, {} failed, {} records, {} matching {} in {} {}, {:.1f} s\n",
-            read, read == 1 ? "file" : "files", unread, records, results.matched,
-            results.matched == 1 ? "event" : "events", rows, rows == 1 ? "row" : "rows",
+            read, read == 1 ? "file" : "files", unread, records, results.scan.matched,
+            results.scan.matched == 1 ? "event" : "events", rows, rows == 1 ? "row" : "rows",
             seconds_since(start));
     }
     if (failed || !printed)
         return exit_error;
-    for (const auto& result : results.scan.results)
-        if (!result.aggregate.empty())
+    for (const auto& result : results.detections)
+        if (!result.rows.empty())
             return exit_findings;
     return exit_clean;
 }

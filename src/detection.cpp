@@ -1,72 +1,36 @@
-// detection: Splunk ESCU "WMI Temporary/Permanent Event Subscription" as table rows.
+// detection: the table of every log source's analytics and the search engine they run on.
 #include "wmihunt/detection.hpp"
 
 #include <algorithm>
 
 namespace wmihunt {
 
+const std::vector<std::string_view>& Detection::output_fields() const {
+    if (const auto* table = std::get_if<Table>(&output))
+        return table->fields;
+    return std::get<Stats>(output).by;
+}
+
+std::vector<std::string> Detection::columns() const {
+    std::vector<std::string> names;
+    for (auto field : output_fields()) {
+        auto rename = std::find_if(renames.begin(), renames.end(),
+                                   [&](const Rename& r) { return r.from == field; });
+        names.emplace_back(rename == renames.end() ? field : rename->to);
+    }
+    if (!is_table())
+        names.insert(names.end(), {"count", "firstTime", "lastTime"});
+    return names;
+}
+
 const std::vector<Detection>& detections() {
-    static const std::vector<Detection> table = {
-        {
-            "temporary",
-            "WMI Temporary Event Subscription",
-            "38cbd42c-1098-41bb-99cf-9d6d2b296d83",
-            "`wmi` EventCode=5860 Temporary | rex field=Message \"NotificationQuery =\\s+"
-            "(?<query>[^;|^$]+)\" | search query!=\"SELECT * FROM Win32_ProcessStartTrace WHERE "
-            "ProcessName = 'wsmprovhost.exe'\" AND query!=\"SELECT * FROM __InstanceOperationEvent "
-            "WHERE TargetInstance ISA 'AntiVirusProduct' OR TargetInstance ISA 'FirewallProduct' "
-            "OR TargetInstance ISA 'AntiSpywareProduct'\" | stats count min(_time) as firstTime "
-            "max(_time) as lastTime by ComputerName, query",
-            "Microsoft-Windows-WMI-Activity",
-            5860,
-            "Temporary",
-            "Message",
-            "NotificationQuery =\\s+(?<query>[^;|^$]+)",
-            "query",
-            {"SELECT * FROM Win32_ProcessStartTrace WHERE ProcessName = 'wsmprovhost.exe'",
-             "SELECT * FROM __InstanceOperationEvent WHERE TargetInstance ISA 'AntiVirusProduct' "
-             "OR TargetInstance ISA 'FirewallProduct' OR TargetInstance ISA 'AntiSpywareProduct'"},
-            {"ComputerName", "query"},
-            {"ComputerName", "query"},
-            "T1047",
-            25,
-            {{"host", "ComputerName"},
-             {"query", "query"},
-             {"message", "Message"},
-             {"user", "User"},
-             {"namespace", "NamespaceName"},
-             {"client_pid", "Processid"},
-             {"client_machine", "ClientMachine"},
-             {"possible_cause", "PossibleCause"}},
-        },
-        {
-            "permanent",
-            "WMI Permanent Event Subscription",
-            "71bfdb13-f200-4c6c-b2c9-a2e07adf437d",
-            "`wmi` EventCode=5861 Binding | rex field=Message \"Consumer =\\s+"
-            "(?<consumer>[^;|^$]+)\" | search consumer!=\"NTEventLogEventConsumer=\\\"SCM Event "
-            "Log Consumer\\\"\" | stats count min(_time) as firstTime max(_time) as lastTime by "
-            "ComputerName, consumer, Message | rename ComputerName as dest",
-            "Microsoft-Windows-WMI-Activity",
-            5861,
-            "Binding",
-            "Message",
-            "Consumer =\\s+(?<consumer>[^;|^$]+)",
-            "consumer",
-            {"NTEventLogEventConsumer=\"SCM Event Log Consumer\""},
-            {"ComputerName", "consumer", "Message"},
-            {"dest", "consumer", "Message"},
-            "T1047",
-            25,
-            {{"host", "ComputerName"},
-             {"consumer", "consumer"},
-             {"message", "Message"},
-             {"namespace", "Namespace"},
-             {"filter", "ESS"},
-             {"possible_cause", "PossibleCause"}},
-        },
-    };
-    return table;
+    static const std::vector<Detection> all = [] {
+        std::vector<Detection> table;
+        for (const auto* source : {&wmi_activity_detections()})
+            table.insert(table.end(), source->begin(), source->end());
+        return table;
+    }();
+    return all;
 }
 
 const Detection* find_detection(std::string_view name) {
@@ -86,50 +50,65 @@ std::vector<std::string_view> field_names() {
 }
 
 CompiledDetection::CompiledDetection(const Detection& detection, bool default_exclusions)
-    : m_detection(&detection), m_regex(detection.regex),
-      m_group(m_regex.group_number(detection.extracted)) {
-    if (m_group < 0)
-        throw RegexError("the regex has no group named " + std::string(detection.extracted), 0);
-    if (default_exclusions)
-        for (auto value : detection.default_exclusions)
-            m_exclusions.emplace_back(value);
-}
-
-std::optional<std::string> CompiledDetection::extract_field(const Event& event) const {
-    if (event.event_id != m_detection->event_id || event.provider != m_detection->provider)
-        return std::nullopt;
-    const std::string* source = event.field(m_detection->regex_source);
-    if (source == nullptr || !term_matches(*source, m_detection->term))
-        return std::nullopt;
-    auto captured = m_regex.first_capture(*source, m_group);
-    if (!captured)
-        return std::nullopt;
-    return std::string(*captured);
-}
-
-std::optional<std::vector<std::string>> CompiledDetection::group_key(const Event& event) const {
-    auto extracted = extract_field(event);
-    if (!extracted)
-        return std::nullopt;
-    for (const auto& exclusion : m_exclusions)
-        if (exclusion.matches(*extracted))
-            return std::nullopt;
-    std::vector<std::string> key;
-    key.reserve(m_detection->group_fields.size());
-    for (auto name : m_detection->group_fields) {
-        const std::string* value = name == m_detection->extracted ? &*extracted : event.field(name);
-        if (value == nullptr || value->empty())
-            return std::nullopt;
-        key.push_back(*value);
+    : m_detection(&detection) {
+    if (detection.rex) {
+        m_regex.emplace(detection.rex->pattern);
+        m_group = m_regex->group_number(detection.rex->group);
+        if (m_group < 0)
+            throw RegexError("the regex has no group named " + std::string(detection.rex->group),
+                             0);
     }
-    return key;
+    if (default_exclusions)
+        for (const auto& exclusion : detection.default_exclusions)
+            m_exclusions.emplace_back(exclusion.field, SplunkValue(exclusion.value));
 }
 
-const std::string* CompiledDetection::field_value(const Event& event, const std::string& extracted,
+const std::string* CompiledDetection::value(const Event& event, const Extracted& extracted,
+                                            std::string_view name) {
+    for (const auto& [key, value] : extracted)
+        if (key == name)
+            return &value;
+    return event.field(name);
+}
+
+std::optional<Extracted> CompiledDetection::match(const Event& event) const {
+    const Detection& d = *m_detection;
+    if (event.provider != d.provider ||
+        std::find(d.event_ids.begin(), d.event_ids.end(), event.event_id) == d.event_ids.end())
+        return std::nullopt;
+    if (d.term) {
+        const std::string* text = event.field(d.term->field);
+        if (text == nullptr || !term_matches(*text, d.term->word))
+            return std::nullopt;
+    }
+    Extracted extracted;
+    if (d.rex) {
+        const std::string* source = event.field(d.rex->field);
+        if (source == nullptr)
+            return std::nullopt;
+        if (auto captured = m_regex->first_capture(*source, m_group))
+            extracted.emplace_back(d.rex->group, std::string(*captured));
+    }
+    for (const auto& [field, exclusion] : m_exclusions) {
+        const std::string* value = CompiledDetection::value(event, extracted, field);
+        if (value == nullptr || exclusion.matches(*value))
+            return std::nullopt;
+    }
+    // stats drops the events it cannot group: they are in no row, so in no result.
+    if (!d.is_table())
+        for (auto field : d.output_fields()) {
+            const std::string* value = CompiledDetection::value(event, extracted, field);
+            if (value == nullptr || value->empty())
+                return std::nullopt;
+        }
+    return extracted;
+}
+
+const std::string* CompiledDetection::field_value(const Event& event, const Extracted& extracted,
                                                   std::string_view name) const {
     for (const auto& field : m_detection->fields)
         if (field.name == name)
-            return field.source == m_detection->extracted ? &extracted : event.field(field.source);
+            return value(event, extracted, field.source);
     return nullptr;
 }
 

@@ -21,11 +21,12 @@ void dump(std::ostream& out, const Json& json, int indent) {
 
 Json row_object(const Detection& detection, const Row& row, const PrintOptions& options) {
     Json object;
-    for (size_t i = 0; i < detection.columns.size() && i < row.key.size(); ++i)
-        object[std::string(detection.columns[i])] = row.key[i];
-    object["count"] = row.count;
-    object["firstTime"] = format_time(row.first_time, options.time_style, options.zone);
-    object["lastTime"] = format_time(row.last_time, options.time_style, options.zone);
+    auto columns = detection.columns();
+    auto cells = row_cells(detection, row, options);
+    for (size_t i = 0; i < columns.size() && i < cells.size(); ++i)
+        object[columns[i]] = cells[i];
+    if (!detection.is_table())
+        object["count"] = row.count;
     return object;
 }
 
@@ -36,7 +37,7 @@ Json event_object(const EventRow& row, const PrintOptions& options) {
     object["host"] = row.host;
     object["event_id"] = row.event_id;
     object["record_id"] = row.record_id;
-    object["field"] = row.detection->extracted;
+    object["field"] = row.detection->finding;
     object["value"] = row.value;
     for (size_t i = 0; i < timeline_fields.size(); ++i)
         object[std::string(timeline_fields[i])] =

@@ -100,22 +100,47 @@ std::string csv_cell(std::string_view value, const CsvOptions& options) {
     return csv_field(text);
 }
 
+std::vector<std::string> row_cells(const Detection& detection, const Row& row,
+                                   const PrintOptions& options) {
+    std::vector<std::string> cells;
+    const auto& fields = detection.output_fields();
+    cells.reserve(fields.size() + 3);
+    for (size_t i = 0; i < fields.size() && i < row.key.size(); ++i)
+        cells.push_back(fields[i] == "_time" ? format_time(row.first_time,
+                                                           options.time_style == TimeStyle::splunk
+                                                               ? TimeStyle::splunk_export
+                                                               : options.time_style,
+                                                           options.zone)
+                                             : row.key[i]);
+    if (!detection.is_table()) {
+        cells.push_back(std::to_string(row.count));
+        cells.push_back(format_time(row.first_time, options.time_style, options.zone));
+        cells.push_back(format_time(row.last_time, options.time_style, options.zone));
+    }
+    return cells;
+}
+
 void write_csv(std::ostream& out, const Detection& detection, const std::vector<Row>& rows,
                const PrintOptions& options) {
     std::string line;
     if (options.csv.bom)
         line += "\xEF\xBB\xBF";
-    for (auto column : detection.columns)
+    for (const auto& column : detection.columns())
         line += csv_field(column) + ",";
-    line += "count,firstTime,lastTime\r\n";
+    line.back() = '\r';
+    line += '\n';
     out << line;
+    size_t text_columns = detection.output_fields().size();
     for (const auto& row : rows) {
         line.clear();
-        for (const auto& value : row.key)
-            line += csv_cell(value, options.csv) + ",";
-        line += fmt::format("{},{},{}\r\n", row.count,
-                            format_time(row.first_time, options.time_style, options.zone),
-                            format_time(row.last_time, options.time_style, options.zone));
+        auto cells = row_cells(detection, row, options);
+        for (size_t i = 0; i < cells.size(); ++i)
+            line += (i < text_columns && detection.output_fields()[i] != "_time"
+                         ? csv_cell(cells[i], options.csv)
+                         : csv_field(cells[i])) +
+                    ",";
+        line.back() = '\r';
+        line += '\n';
         out << line;
     }
 }
@@ -139,7 +164,7 @@ std::vector<std::string> timeline_cells(const EventRow& row, const PrintOptions&
                                       row.host,
                                       std::to_string(row.event_id),
                                       std::to_string(row.record_id),
-                                      std::string(row.detection->extracted),
+                                      std::string(row.detection->finding),
                                       row.value};
     for (const auto& field : row.fields)
         cells.push_back(field.value_or(""));
@@ -282,21 +307,16 @@ void write_grid(std::ostream& out, const std::string& title, const std::vector<s
 
 void write_table(std::ostream& out, const Detection& detection, const std::vector<Row>& rows,
                  const PrintOptions& options) {
-    std::vector<std::string> header(detection.columns.begin(), detection.columns.end());
-    header.insert(header.end(), {"count", "firstTime", "lastTime"});
+    std::vector<std::string> header = detection.columns();
     std::vector<std::vector<std::string>> cells;
     cells.reserve(rows.size());
-    for (const auto& row : rows) {
-        std::vector<std::string> line(row.key.begin(), row.key.end());
-        line.push_back(std::to_string(row.count));
-        line.push_back(format_time(row.first_time, options.time_style, options.zone));
-        line.push_back(format_time(row.last_time, options.time_style, options.zone));
-        cells.push_back(std::move(line));
-    }
+    for (const auto& row : rows)
+        cells.push_back(row_cells(detection, row, options));
     std::string title = fmt::format("{} ({}, MITRE {}, risk {}): {} {}", detection.title,
                                     detection.name, detection.mitre, detection.risk_score,
                                     rows.size(), rows.size() == 1 ? "row" : "rows");
-    write_grid(out, title, header, cells, {detection.columns.size()}, options);
+    write_grid(out, title, header, cells,
+               {detection.is_table() ? header.size() : detection.output_fields().size()}, options);
 }
 
 void write_timeline_table(std::ostream& out, const std::vector<EventRow>& rows,
@@ -313,20 +333,29 @@ void write_timeline_table(std::ostream& out, const std::vector<EventRow>& rows,
 void write_detection_list(std::ostream& out) {
     for (const auto& d : detections()) {
         fmt::print(out, "{}: {}\n", d.name, d.title);
-        fmt::print(out, "  events:      {} {}, whose text holds the word {}\n", d.provider,
-                   d.event_id, d.term);
+        std::string ids;
+        for (uint32_t id : d.event_ids)
+            ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+        fmt::print(out, "  events:      {} {}", d.provider, ids);
+        if (d.term)
+            fmt::print(out, ", whose {} holds the word {}", d.term->field, d.term->word);
+        out << "\n";
         fmt::print(out, "  MITRE:       {}   risk score: {}   Splunk id: {}\n", d.mitre,
                    d.risk_score, d.splunk_id);
         fmt::print(out, "  search:      {}\n", d.search);
-        fmt::print(out, "  extracts:    {} from {} with {}\n", d.extracted, d.regex_source,
-                   d.regex);
+        if (d.rex)
+            fmt::print(out, "  extracts:    {} from {} with {}\n", d.rex->group, d.rex->field,
+                       d.rex->pattern);
         std::string columns;
-        for (auto column : d.columns)
-            columns += std::string(column) + ", ";
-        fmt::print(out, "  columns:     {}count, firstTime, lastTime\n", columns);
-        out << "  default exclusions (off with --no-default-exclusions):\n";
-        for (auto value : d.default_exclusions)
-            fmt::print(out, "    {}!=\"{}\"\n", d.extracted, value);
+        for (const auto& column : d.columns())
+            columns += (columns.empty() ? "" : ", ") + column;
+        fmt::print(out, "  output:      {}, columns {}\n",
+                   d.is_table() ? "one row per event, newest first" : "one row per group", columns);
+        if (!d.default_exclusions.empty()) {
+            out << "  default exclusions (off with --no-default-exclusions):\n";
+            for (const auto& exclusion : d.default_exclusions)
+                fmt::print(out, "    {}!=\"{}\"\n", exclusion.field, exclusion.value);
+        }
         std::string fields;
         for (const auto& field : d.fields)
             fields += (fields.empty() ? "" : ", ") + std::string(field.name) + " (" +

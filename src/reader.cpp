@@ -139,6 +139,89 @@ std::string element_text(std::string_view xml, std::string_view open, std::strin
     return end == std::string_view::npos ? std::string() : std::string(xml.substr(pos, end - pos));
 }
 
+// The end of the element whose start tag begins at `at` ("<Name ...>" or "<Name .../>"),
+// or npos. libevtx escapes '<' and '&' in text, so every '<' in the XML starts a tag.
+size_t element_end(std::string_view xml, size_t at) {
+    auto close = xml.find('>', at);
+    if (close == std::string_view::npos)
+        return close;
+    if (xml[close - 1] == '/')
+        return close + 1;
+    int depth = 1;
+    size_t pos = close + 1;
+    while (depth > 0) {
+        pos = xml.find('<', pos);
+        if (pos == std::string_view::npos || pos + 1 >= xml.size())
+            return std::string_view::npos;
+        auto end = xml.find('>', pos);
+        if (end == std::string_view::npos)
+            return end;
+        if (xml[pos + 1] == '/')
+            --depth;
+        else if (xml[end - 1] != '/' && xml[pos + 1] != '?' && xml[pos + 1] != '!')
+            ++depth;
+        pos = end + 1;
+    }
+    return pos;
+}
+
+// The tag name of the start tag at `at` (without its namespace prefix).
+std::string_view tag_name(std::string_view xml, size_t at) {
+    size_t begin = at + 1;
+    size_t end = xml.find_first_of(" \t\r\n/>", begin);
+    if (end == std::string_view::npos)
+        return {};
+    auto name = xml.substr(begin, end - begin);
+    if (auto colon = name.find(':'); colon != std::string_view::npos)
+        name.remove_prefix(colon + 1);
+    return name;
+}
+
+// The Name="..." attribute of the start tag at `at`, or empty.
+std::string_view name_attribute(std::string_view xml, size_t at) {
+    auto close = xml.find('>', at);
+    auto tag = xml.substr(at, close == std::string_view::npos ? xml.size() - at : close - at);
+    auto pos = tag.find(" Name=\"");
+    if (pos == std::string_view::npos)
+        return {};
+    pos += 7;
+    auto end = tag.find('"', pos);
+    return end == std::string_view::npos ? std::string_view() : tag.substr(pos, end - pos);
+}
+
+// The names of the values libevtx lists as the record's strings, in document order:
+// EventData's Data elements by their Name attribute, or the children of UserData's one
+// element by their tag names. Empty when the record has neither.
+std::vector<std::string> value_names(std::string_view xml) {
+    std::vector<std::string> names;
+    auto children = [&](size_t parent) {
+        auto open_end = xml.find('>', parent);
+        if (open_end == std::string_view::npos || xml[open_end - 1] == '/')
+            return;
+        size_t pos = open_end + 1;
+        while ((pos = xml.find('<', pos)) != std::string_view::npos && pos + 1 < xml.size() &&
+               xml[pos + 1] != '/') {
+            auto name = tag_name(xml, pos);
+            if (name == "Data")
+                names.emplace_back(name_attribute(xml, pos));
+            else
+                names.emplace_back(name);
+            pos = element_end(xml, pos);
+        }
+    };
+    if (auto pos = xml.find("<EventData"); pos != std::string_view::npos) {
+        children(pos);
+    } else if (auto user = xml.find("<UserData"); user != std::string_view::npos) {
+        auto open_end = xml.find('>', user);
+        if (open_end == std::string_view::npos || xml[open_end - 1] == '/')
+            return names;
+        auto inner = xml.find('<', open_end);
+        if (inner != std::string_view::npos && inner + 1 < xml.size() && xml[inner + 1] != '/')
+            children(inner);
+    }
+    return names;
+}
+
 void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provider,
                  RawRecord& out) {
     out.event_id = event_id;
@@ -154,6 +237,7 @@ void fill_record(libevtx_record_t* record, uint32_t event_id, std::string provid
             out.values.push_back(get_value(record, i));
     }
     std::string_view xml = record_xml(record);
+    out.names = value_names(xml);
     out.channel = element_text(xml, "<Channel>", "</Channel>");
     // System/EventRecordID is the number Windows shows; the record header's copy can
     // differ in damaged or carved files.

@@ -1,9 +1,9 @@
-// scan: plans units of work (a file, or a range of its chunks), runs them in parallel with
-// per-thread aggregators, and merges the aggregators and per-file reports at the end.
+// scan: plans units of work (a file, or a range of its chunks), runs them in parallel, and
+// hands their matched events on in input order as the completed units allow.
 #include "wmihunt/scan.hpp"
 
 #include "wmihunt/dedupe.hpp"
-#include "wmihunt/extractor.hpp"
+#include "wmihunt/event.hpp"
 #include "wmihunt/interrupt.hpp"
 #include "wmihunt/screen.hpp"
 
@@ -36,18 +36,20 @@ struct WorkUnit {
     std::vector<std::byte> header_block; // shared by the units of one file (copied: small)
 };
 
-// A selected event as one unit saw it, kept until the units are merged in input order, so
-// that which copy of a duplicated event counts does not depend on thread timing.
+// A selected event as one unit saw it, kept until it is handed on in input order, so that
+// which copy of a duplicated event counts does not depend on thread timing. Events no
+// detection keeps are kept by identity alone: their copies are duplicates too.
 struct UnitEvent {
     EventIdentity identity;
-    int64_t time = 0;
-    std::vector<std::optional<std::vector<std::string>>> keys; // per detection
+    std::optional<Event> event;          // set when `matches` is not empty
+    std::vector<DetectionMatch> matches; // every detection that keeps it
 };
 
 struct UnitOutcome {
     ReadStats stats;
     std::string error;
     std::vector<UnitEvent> events;
+    bool done = false; // guarded by the emission lock
 };
 
 // Read-only, and without touching the evidence's access time where the kernel lets us.
@@ -144,19 +146,20 @@ RecordSelector selector_for(const std::vector<CompiledDetection>& detections) {
     RecordSelector selector;
     for (const auto& compiled : detections) {
         const Detection& d = compiled.detection();
-        std::pair<std::string, uint32_t> key{std::string(d.provider), d.event_id};
-        if (std::find(selector.keys.begin(), selector.keys.end(), key) == selector.keys.end())
-            selector.keys.push_back(std::move(key));
+        for (uint32_t id : d.event_ids) {
+            std::pair<std::string, uint32_t> key{std::string(d.provider), id};
+            if (std::find(selector.keys.begin(), selector.keys.end(), key) == selector.keys.end())
+                selector.keys.push_back(std::move(key));
+        }
     }
     return selector;
 }
 
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
-                      const std::vector<CompiledDetection>& detections, const ScanOptions& options,
-                      const ScanHooks& hooks) {
+                      const std::vector<CompiledDetection>& detections,
+                      const std::vector<EventConsumer*>& consumers, const ScanOptions& options,
+                      const EventFilter& filter, const ScanHooks& hooks) {
     ScanResult result;
-    for (const auto& compiled : detections)
-        result.results.push_back({&compiled.detection(), {}});
     RecordSelector selector = selector_for(detections);
     selector.recovered = options.recover;
     Screen screen(selector);
@@ -189,15 +192,32 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     }
 
     // Each unit writes only its own outcome slot, and the thread that finishes a file's
-    // last unit alone completes that file's report. Events are counted after the workers
-    // are done, in input order, so which copy of a duplicated event counts never depends
-    // on thread timing.
+    // last unit alone completes that file's report. Under the hook lock, the completed
+    // units at the head of the input order hand their events on and free them: consumers
+    // see input order, one call at a time, and memory holds only units that finished
+    // ahead of an earlier one.
     std::vector<UnitOutcome> outcomes(units.size());
-    auto accept = [&](size_t detection, const Event& event, const std::filesystem::path& path) {
-        if (!hooks.accept)
-            return true;
-        std::lock_guard lock(hook_mutex);
-        return hooks.accept(detection, event, path);
+    EventDeduplicator same_events;
+    size_t next_unit = 0; // the first unit not yet handed on; guarded by hook_mutex
+    auto hand_on = [&] {
+        for (; next_unit < units.size() && outcomes[next_unit].done; ++next_unit) {
+            UnitOutcome& outcome = outcomes[next_unit];
+            FileReport& report = result.files[units[next_unit].file];
+            result.interrupted = result.interrupted || outcome.stats.interrupted;
+            for (auto& seen : outcome.events) {
+                if (!options.keep_duplicates && !same_events.first_sighting(seen.identity)) {
+                    ++report.duplicate_events;
+                    continue;
+                }
+                if (seen.matches.empty())
+                    continue;
+                ++result.matched;
+                MatchedEvent event{*seen.event, files[units[next_unit].file], seen.matches};
+                for (EventConsumer* consumer : consumers)
+                    consumer->consume(event);
+            }
+            outcome.events = {};
+        }
     };
     auto finish_file = [&](size_t file) {
         FileReport& report = result.files[file];
@@ -211,21 +231,14 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
         const WorkUnit& unit = units[u];
         const auto& path = files[unit.file];
         auto sink = [&](const RawRecord& record) {
-            auto event = extract(record);
-            if (!event)
-                return;
-            UnitEvent seen{identity_of(record), event->time, {}};
-            bool any = false;
+            UnitEvent seen{identity_of(record), make_event(record), {}};
             for (size_t i = 0; i < detections.size(); ++i) {
-                auto key = detections[i].group_key(*event);
-                if (key && !accept(i, *event, path))
-                    key.reset();
-                any = any || key.has_value();
-                seen.keys.push_back(std::move(key));
+                auto extracted = detections[i].match(*seen.event);
+                if (extracted && filter.keeps(detections[i], *seen.event, *extracted))
+                    seen.matches.push_back(DetectionMatch{i, std::move(*extracted)});
             }
-            // Events no detection keeps still count as seen: their copies are duplicates too.
-            if (!any)
-                seen.keys.clear();
+            if (seen.matches.empty())
+                seen.event.reset();
             outcomes[u].events.push_back(std::move(seen));
         };
         try {
@@ -258,10 +271,13 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
             hooks.file_done(result.files[file]);
         if (hooks.unit_done) {
             const auto& events = outcomes[u].events;
-            auto kept = std::count_if(events.begin(), events.end(),
-                                      [](const UnitEvent& event) { return !event.keys.empty(); });
+            auto kept = std::count_if(events.begin(), events.end(), [](const UnitEvent& event) {
+                return !event.matches.empty();
+            });
             hooks.unit_done(outcomes[u].stats, static_cast<uint64_t>(kept));
         }
+        outcomes[u].done = true;
+        hand_on();
     };
 
     unsigned threads =
@@ -269,21 +285,6 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     tbb::task_arena arena(static_cast<int>(threads));
     arena.execute(
         [&] { tbb::parallel_for(size_t{0}, units.size(), [&](size_t u) { run_unit(u); }); });
-
-    EventDeduplicator same_events;
-    for (size_t u = 0; u < units.size(); ++u) {
-        FileReport& report = result.files[units[u].file];
-        result.interrupted = result.interrupted || outcomes[u].stats.interrupted;
-        for (auto& event : outcomes[u].events) {
-            if (!options.keep_duplicates && !same_events.first_sighting(event.identity)) {
-                ++report.duplicate_events;
-                continue;
-            }
-            for (size_t i = 0; i < event.keys.size(); ++i)
-                if (event.keys[i])
-                    result.results[i].aggregate.add(std::move(*event.keys[i]), event.time);
-        }
-    }
     return result;
 }
 

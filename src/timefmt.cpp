@@ -121,6 +121,17 @@ int64_t TimeZone::to_utc(int64_t local_ticks) const {
 }
 
 std::string format_time(int64_t ticks, TimeStyle style, const TimeZone& zone) {
+    if (style == TimeStyle::splunk_export) {
+        int64_t offset = zone.is_utc() ? 0 : zone.offset_at(ticks);
+        Civil c = to_civil(ticks + offset);
+        int64_t minutes = offset / (60 * ticks_per_second);
+        char sign = minutes < 0 ? '-' : '+';
+        if (minutes < 0)
+            minutes = -minutes;
+        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{}{:02}:{:02}", c.year,
+                           c.month, c.day, c.hour, c.minute, c.second, c.fraction / 10000, sign,
+                           minutes / 60, minutes % 60);
+    }
     if (zone.is_utc())
         return style == TimeStyle::splunk ? format_splunk_time(ticks) : format_iso_time(ticks);
     int64_t offset = zone.offset_at(ticks);

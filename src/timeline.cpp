@@ -7,15 +7,16 @@
 namespace wmihunt {
 
 EventRow make_event_row(const CompiledDetection& detection, const Event& event,
-                        const std::string& extracted, const std::string& file) {
+                        const Extracted& extracted, const std::string& file) {
     EventRow row;
     row.detection = &detection.detection();
     row.time = event.time;
-    if (const std::string* host = event.field("ComputerName"))
-        row.host = *host;
+    row.host = event.host;
     row.event_id = event.event_id;
     row.record_id = event.record_id;
-    row.value = extracted;
+    if (const std::string* value =
+            CompiledDetection::value(event, extracted, detection.detection().finding))
+        row.value = *value;
     for (size_t i = 0; i < timeline_fields.size(); ++i)
         if (const std::string* value = detection.field_value(event, extracted, timeline_fields[i]))
             row.fields[i] = *value;
@@ -28,6 +29,18 @@ void sort_timeline(std::vector<EventRow>& rows) {
         return std::tie(a.time, a.file, a.record_id, a.detection->name) <
                std::tie(b.time, b.file, b.record_id, b.detection->name);
     });
+}
+
+void Timeline::consume(const MatchedEvent& event) {
+    for (const auto& match : event.matches)
+        m_rows.push_back(make_event_row(m_detections[match.detection], event.event, match.extracted,
+                                        event.file.string()));
+}
+
+std::vector<EventRow> Timeline::rows() const {
+    std::vector<EventRow> rows = m_rows;
+    sort_timeline(rows);
+    return rows;
 }
 
 } // namespace wmihunt

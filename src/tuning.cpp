@@ -110,7 +110,7 @@ std::vector<std::string> Tuning::unused_rules(const std::vector<const Detection*
 }
 
 bool Tuning::keeps(const CompiledDetection& detection, const Event& event,
-                   const std::string& extracted) const {
+                   const Extracted& extracted) const {
     // Inclusion fields seen, and which of them some inclusion matched.
     std::vector<std::string_view> wanted, satisfied;
     for (const auto& rule : m_rules) {
@@ -131,6 +131,13 @@ bool Tuning::keeps(const CompiledDetection& detection, const Event& event,
             satisfied.push_back(rule.field);
     }
     return wanted.size() == satisfied.size();
+}
+
+bool EventFilter::keeps(const CompiledDetection& detection, const Event& event,
+                        const Extracted& extracted) const {
+    if ((since && event.time < *since) || (until && event.time >= *until))
+        return false;
+    return tuning == nullptr || tuning->empty() || tuning->keeps(detection, event, extracted);
 }
 
 } // namespace wmihunt

@@ -1,4 +1,4 @@
-// The detection table and the per-event search: term, rex, exclusions, group key.
+// The detection table and the per-event search: term, rex, exclusions, output fields.
 #include "wmihunt/detection.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,7 +14,9 @@ Event temporary_event(std::string query, std::string cause = "Temporary",
     record.computer = std::move(host);
     record.time_created = 100;
     record.values = {"ROOT\\cimv2", std::move(query), "DOM\\user", "1234", "WS1", std::move(cause)};
-    return *extract(record);
+    record.names = {"NamespaceName", "Query",         "User",
+                    "Processid",     "ClientMachine", "PossibleCause"};
+    return make_event(record);
 }
 Event permanent_event(std::string consumer, std::string cause = "Binding EventFilter: \n};\n") {
     RawRecord record;
@@ -22,7 +24,22 @@ Event permanent_event(std::string consumer, std::string cause = "Binding EventFi
     record.provider = "Microsoft-Windows-WMI-Activity";
     record.computer = "HOST-2";
     record.values = {"//./root/subscription", "F", std::move(consumer), std::move(cause)};
-    return *extract(record);
+    record.names = {"Namespace", "ESS", "CONSUMER", "PossibleCause"};
+    return make_event(record);
+}
+
+// The values of the detection's output fields for `event`, or nullopt when it does not
+// match: the `stats by` key the aggregator counts.
+std::optional<std::vector<std::string>> group_key(const CompiledDetection& d, const Event& event) {
+    auto extracted = d.match(event);
+    if (!extracted)
+        return std::nullopt;
+    std::vector<std::string> key;
+    for (auto field : d.detection().output_fields()) {
+        const std::string* value = CompiledDetection::value(event, *extracted, field);
+        key.push_back(value != nullptr ? *value : std::string());
+    }
+    return key;
 }
 } // namespace
 
@@ -32,10 +49,12 @@ TEST_CASE("the detection table holds both seed analytics as data") {
     const Detection* p = find_detection("permanent");
     REQUIRE(t);
     REQUIRE(p);
-    CHECK(t->event_id == 5860);
-    CHECK(p->event_id == 5861);
-    CHECK(t->columns == std::vector<std::string_view>{"ComputerName", "query"});
-    CHECK(p->columns == std::vector<std::string_view>{"dest", "consumer", "Message"});
+    CHECK(t->event_ids == std::vector<uint32_t>{5860});
+    CHECK(p->event_ids == std::vector<uint32_t>{5861});
+    CHECK(t->columns() ==
+          std::vector<std::string>{"ComputerName", "query", "count", "firstTime", "lastTime"});
+    CHECK(p->columns() == std::vector<std::string>{"dest", "consumer", "Message", "count",
+                                                   "firstTime", "lastTime"});
     CHECK(t->default_exclusions.size() == 2);
     CHECK(p->default_exclusions.size() == 1);
     CHECK(find_detection("nope") == nullptr);
@@ -44,31 +63,31 @@ TEST_CASE("the detection table holds both seed analytics as data") {
 TEST_CASE("temporary: rex takes the query up to ';', '|', '^' or '$' but across newlines") {
     CompiledDetection d(*find_detection("temporary"), true);
     SECTION("up to the semicolon that ends the value in the Message") {
-        auto key = d.group_key(temporary_event("SELECT * FROM __InstanceCreationEvent"));
+        auto key = group_key(d, temporary_event("SELECT * FROM __InstanceCreationEvent"));
         REQUIRE(key);
         CHECK(*key == std::vector<std::string>{"HOST-1", "SELECT * FROM __InstanceCreationEvent"});
     }
     SECTION("a newline inside the query does not end it") {
-        auto key = d.group_key(temporary_event("SELECT *\nFROM X"));
+        auto key = group_key(d, temporary_event("SELECT *\nFROM X"));
         REQUIRE(key);
         CHECK((*key)[1] == "SELECT *\nFROM X");
     }
     SECTION("'|', '^' and '$' end it") {
-        CHECK((*d.group_key(temporary_event("SELECT a|b")))[1] == "SELECT a");
-        CHECK((*d.group_key(temporary_event("SELECT a^b")))[1] == "SELECT a");
-        CHECK((*d.group_key(temporary_event("SELECT a$b")))[1] == "SELECT a");
+        CHECK((*group_key(d, temporary_event("SELECT a|b")))[1] == "SELECT a");
+        CHECK((*group_key(d, temporary_event("SELECT a^b")))[1] == "SELECT a");
+        CHECK((*group_key(d, temporary_event("SELECT a$b")))[1] == "SELECT a");
     }
     SECTION("an empty query gives no match: the event has no query field and is dropped") {
         // "NotificationQuery = ; UserName" - \s+ eats the space, then [^;...]+ needs a char.
-        CHECK_FALSE(d.group_key(temporary_event("")));
+        CHECK_FALSE(group_key(d, temporary_event("")));
     }
 }
 
 TEST_CASE("temporary: the term Temporary must be a token of the Message") {
     CompiledDetection d(*find_detection("temporary"), false);
-    CHECK(d.group_key(temporary_event("SELECT 1", "Temporary")));
-    CHECK(d.group_key(temporary_event("SELECT 1", "temporary")));
-    CHECK_FALSE(d.group_key(temporary_event("SELECT 1", "Permanent")));
+    CHECK(group_key(d, temporary_event("SELECT 1", "Temporary")));
+    CHECK(group_key(d, temporary_event("SELECT 1", "temporary")));
+    CHECK_FALSE(group_key(d, temporary_event("SELECT 1", "Permanent")));
 }
 
 TEST_CASE("temporary: default exclusions are whole-value, case-insensitive comparisons") {
@@ -77,44 +96,48 @@ TEST_CASE("temporary: default exclusions are whole-value, case-insensitive compa
                      "TargetInstance ISA 'AntiSpywareProduct'";
     CompiledDetection with(*find_detection("temporary"), true);
     CompiledDetection without(*find_detection("temporary"), false);
-    CHECK_FALSE(with.group_key(temporary_event(sc)));
-    CHECK(without.group_key(temporary_event(sc)));
-    CHECK_FALSE(with.group_key(temporary_event(
-        "select * from win32_processstarttrace where processname = 'WSMPROVHOST.EXE'")));
+    CHECK_FALSE(group_key(with, temporary_event(sc)));
+    CHECK(group_key(without, temporary_event(sc)));
+    CHECK_FALSE(group_key(
+        with, temporary_event(
+                  "select * from win32_processstarttrace where processname = 'WSMPROVHOST.EXE'")));
     SECTION("Sysmon's own watcher (note 5WHERE, as logged) is not excluded") {
-        CHECK(with.group_key(temporary_event(
-            "SELECT * FROM __InstanceOperationEvent WITHIN 5WHERE TargetInstance ISA "
-            "'__EventConsumer'")));
+        CHECK(group_key(
+            with, temporary_event(
+                      "SELECT * FROM __InstanceOperationEvent WITHIN 5WHERE TargetInstance ISA "
+                      "'__EventConsumer'")));
     }
 }
 
 TEST_CASE("temporary: an event with an empty host is dropped, as stats by drops it") {
     CompiledDetection d(*find_detection("temporary"), true);
-    CHECK_FALSE(d.group_key(temporary_event("SELECT 1", "Temporary", "")));
+    CHECK_FALSE(group_key(d, temporary_event("SELECT 1", "Temporary", "")));
 }
 
 TEST_CASE("permanent: consumer, Message key and the SCM exclusion") {
     CompiledDetection d(*find_detection("permanent"), true);
     auto e = permanent_event("ActiveScriptEventConsumer=\"KillProcess\"");
-    auto key = d.group_key(e);
+    auto key = group_key(d, e);
     REQUIRE(key);
     REQUIRE(key->size() == 3);
     CHECK((*key)[0] == "HOST-2");
     CHECK((*key)[1] == "ActiveScriptEventConsumer=\"KillProcess\"");
     CHECK((*key)[2] == *e.field("Message"));
-    CHECK_FALSE(d.group_key(permanent_event("NTEventLogEventConsumer=\"SCM Event Log Consumer\"")));
-    CHECK_FALSE(d.group_key(permanent_event("ntEventLogEventConsumer=\"scm event log consumer\"")));
-    CHECK(CompiledDetection(*find_detection("permanent"), false)
-              .group_key(permanent_event("NTEventLogEventConsumer=\"SCM Event Log Consumer\"")));
+    CHECK_FALSE(
+        group_key(d, permanent_event("NTEventLogEventConsumer=\"SCM Event Log Consumer\"")));
+    CHECK_FALSE(
+        group_key(d, permanent_event("ntEventLogEventConsumer=\"scm event log consumer\"")));
+    CHECK(group_key(CompiledDetection(*find_detection("permanent"), false),
+                    permanent_event("NTEventLogEventConsumer=\"SCM Event Log Consumer\"")));
     SECTION("without the term Binding the event does not match") {
-        CHECK_FALSE(d.group_key(permanent_event("CommandLineEventConsumer=\"x\"", "Unbound")));
+        CHECK_FALSE(group_key(d, permanent_event("CommandLineEventConsumer=\"x\"", "Unbound")));
     }
 }
 
 TEST_CASE("a detection ignores other event ids and providers") {
     CompiledDetection d(*find_detection("permanent"), true);
     Event e = temporary_event("SELECT 1");
-    CHECK_FALSE(d.group_key(e));
+    CHECK_FALSE(group_key(d, e));
 }
 
 TEST_CASE("1 MiB attacker-written values are extracted whole and excluded correctly") {
@@ -122,19 +145,19 @@ TEST_CASE("1 MiB attacker-written values are extracted whole and excluded correc
     CompiledDetection permanent(*find_detection("permanent"), true);
     const std::string mib(1 << 20, 'A');
     SECTION("a 1 MiB query is the group value, byte for byte") {
-        auto key = temporary.group_key(temporary_event("SELECT " + mib));
+        auto key = group_key(temporary, temporary_event("SELECT " + mib));
         REQUIRE(key);
         CHECK((*key)[1] == "SELECT " + mib);
     }
     SECTION("a 1 MiB value that begins like an excluded query is not excluded") {
         // The exclusion's wildcard has to scan the whole value before it can fail.
         std::string query = "SELECT * FROM Win32_ProcessStartTrace WHERE ProcessName = '" + mib;
-        auto key = temporary.group_key(temporary_event(query));
+        auto key = group_key(temporary, temporary_event(query));
         REQUIRE(key);
         CHECK((*key)[1] == query);
     }
     SECTION("a 1 MiB consumer with a stop character is cut there, as the rex says") {
-        auto key = permanent.group_key(permanent_event(mib + ";" + mib));
+        auto key = group_key(permanent, permanent_event(mib + ";" + mib));
         REQUIRE(key);
         CHECK((*key)[1] == mib);
         CHECK((*key)[2].size() > 2 * mib.size());

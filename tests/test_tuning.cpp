@@ -20,7 +20,7 @@ std::string rule_error(const std::string& text) {
     return "";
 }
 
-// A 5860 or 5861 event as the extractor makes it from the record's UserData values.
+// A 5860 or 5861 event as make_event makes it from the record's named UserData values.
 Event wmi_event(uint32_t id, std::vector<std::string> values, std::string host = "HOST") {
     RawRecord record;
     record.record_id = 7;
@@ -28,7 +28,12 @@ Event wmi_event(uint32_t id, std::vector<std::string> values, std::string host =
     record.provider = "Microsoft-Windows-WMI-Activity";
     record.computer = std::move(host);
     record.values = std::move(values);
-    return *extract(record);
+    if (id == 5860)
+        record.names = {"NamespaceName", "Query",         "User",
+                        "Processid",     "ClientMachine", "PossibleCause"};
+    else
+        record.names = {"Namespace", "ESS", "CONSUMER", "PossibleCause"};
+    return make_event(record);
 }
 Event temporary_event(std::string query, std::string user = "NT AUTHORITY\\SYSTEM",
                       std::string host = "HOST") {
@@ -41,7 +46,7 @@ Event permanent_event(std::string consumer, std::string filter) {
 }
 
 bool keeps(const Tuning& tuning, const CompiledDetection& detection, const Event& event) {
-    auto extracted = detection.extract_field(event);
+    auto extracted = detection.match(event);
     REQUIRE(extracted);
     return tuning.keeps(detection, event, *extracted);
 }

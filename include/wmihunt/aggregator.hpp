@@ -1,5 +1,8 @@
-// aggregator: `stats count min(_time) max(_time) by ...` over matched events.
+// aggregator: each detection's output (`stats ... by` groups or `table` rows) from the stream.
 #pragma once
+
+#include "wmihunt/consumer.hpp"
+#include "wmihunt/detection.hpp"
 
 #include <cstdint>
 #include <map>
@@ -8,7 +11,9 @@
 
 namespace wmihunt {
 
-// One output row of a detection: its group values, in group_fields order, and the stats.
+// One output row of a detection. For Stats: the group values in `by` order and the
+// stats. For Table: one cell per table field in order ("_time" an empty cell: first_time
+// is the event's time), count 1.
 struct Row {
     std::vector<std::string> key;
     uint64_t count = 0;
@@ -37,6 +42,29 @@ class Aggregator {
     void add_stats(const std::vector<std::string>& key, const Stats& stats);
     // std::string compares through char_traits<char>, which orders as unsigned bytes.
     std::map<std::vector<std::string>, Stats> m_groups;
+};
+
+// The output of every selected detection, built from the event stream.
+class DetectionResults : public EventConsumer {
+  public:
+    explicit DetectionResults(const std::vector<CompiledDetection>& detections);
+    void consume(const MatchedEvent& event) override;
+
+    size_t size() const { return m_outputs.size(); }
+    const Detection& detection(size_t i) const { return m_outputs[i].detection->detection(); }
+    // Detection i's rows: Stats rows sorted by key; Table rows newest first, ties by the
+    // rest of the row as UTF-8 bytes.
+    std::vector<Row> rows(size_t i) const;
+    // Events in detection i's output.
+    uint64_t events(size_t i) const;
+
+  private:
+    struct Output {
+        const CompiledDetection* detection;
+        Aggregator stats;
+        std::vector<Row> table;
+    };
+    std::vector<Output> m_outputs;
 };
 
 } // namespace wmihunt

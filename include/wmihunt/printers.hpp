@@ -38,9 +38,14 @@ std::string csv_field(std::string_view value);
 // as csv_field does.
 std::string csv_cell(std::string_view value, const CsvOptions& options);
 
-// Header (the detection's column names, then count, firstTime, lastTime) and one record
-// per row, each terminated by CR LF as RFC 4180 asks. Newlines inside values are kept
-// unless options.csv.flatten.
+// A row's cells in the detection's column order (Detection::columns): the text fields,
+// "_time" as Splunk exports it (TimeStyle::splunk_export, or the chosen style when not
+// splunk), then for stats count, firstTime and lastTime.
+std::vector<std::string> row_cells(const Detection& detection, const Row& row,
+                                   const PrintOptions& options);
+
+// Header (the detection's column names) and one record per row, each terminated by CR LF
+// as RFC 4180 asks. Newlines inside values are kept unless options.csv.flatten.
 void write_csv(std::ostream& out, const Detection& detection, const std::vector<Row>& rows,
                const PrintOptions& options = {});
 

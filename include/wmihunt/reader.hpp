@@ -38,6 +38,10 @@ struct RawRecord {
     // not listed in the file's chunks: read only when RecordSelector::recovered is set.
     bool recovered = false;
     std::vector<std::string> values;
+    // The name of each value, where the XML gives one: EventData/Data/@Name, or the tag
+    // name of a child of UserData's element. As many as values when the XML and libevtx's
+    // strings agree; otherwise those the XML gives, which name values only by position.
+    std::vector<std::string> names;
 };
 
 // Which records to decode in full. Testing the event id first is cheap; only records

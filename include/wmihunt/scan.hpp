@@ -1,9 +1,10 @@
-// scan: wires reader -> extractor -> detections -> aggregators over a list of files.
+// scan: reads files in parallel and hands consumers one ordered stream of matched events.
 #pragma once
 
-#include "wmihunt/aggregator.hpp"
+#include "wmihunt/consumer.hpp"
 #include "wmihunt/detection.hpp"
 #include "wmihunt/reader.hpp"
+#include "wmihunt/tuning.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -21,16 +22,11 @@ struct FileReport {
     uint64_t duplicate_events = 0;      // selected events already seen in an earlier record
 };
 
-struct DetectionResult {
-    const Detection* detection;
-    Aggregator aggregate;
-};
-
 struct ScanResult {
-    std::vector<DetectionResult> results; // one per detection, in the order given
-    std::vector<FileReport> files;        // one per file read or skipped, in input order
-    bool interrupted = false;             // stopped early: the results are partial (files with
-                                          // stats.interrupted were not, or not wholly, read)
+    std::vector<FileReport> files; // one per file read or skipped, in input order
+    uint64_t matched = 0;          // events handed to the consumers
+    bool interrupted = false;      // stopped early: the results are partial (files with
+                                   // stats.interrupted were not, or not wholly, read)
 };
 
 struct ScanOptions {
@@ -49,11 +45,6 @@ RecordSelector selector_for(const std::vector<CompiledDetection>& detections);
 // Optional callbacks into a scan. The scan never calls them concurrently, whatever the
 // number of threads, so they need no locking of their own.
 struct ScanHooks {
-    // Called for each event detection number `detection` matched, with the file it came
-    // from, before it is counted: returning false drops it (the analyst's tuning, the time
-    // window). May also record the event. Calls come in no particular order.
-    std::function<bool(size_t detection, const Event& event, const std::filesystem::path& file)>
-        accept;
     // Called after each unit of work (a file, or a range of a large file's chunks) with
     // what it read, and the number of its events a detection kept (before duplicates are
     // dropped): for a progress display.
@@ -63,14 +54,17 @@ struct ScanHooks {
     std::function<void(const FileReport& report)> file_done;
 };
 
-// Reads every file and applies every detection to every selected record, on
-// options.threads threads. The rows do not depend on the thread count or on screening.
-// A file that cannot be read is reported in its FileReport and does not affect the others.
-// Unless options.keep_duplicates, a file with the same bytes as an earlier one is not read,
-// and an event already seen (dedupe.hpp) is not counted again. Once interrupted() is
-// true, reading stops at the next record and ScanResult::interrupted is set.
+// Reads every file on options.threads threads, applies every detection and then `filter`
+// to every selected record (in the workers), and hands each event some detection keeps to
+// every consumer, as consumer.hpp describes: in input order, whatever the number of
+// threads, and the same events with or without screening. A file that cannot be read is
+// reported in its FileReport and does not affect the others. Unless
+// options.keep_duplicates, a file with the same bytes as an earlier one is not read, and
+// an event already seen (dedupe.hpp) is not handed on again. Once interrupted() is true,
+// reading stops at the next record and ScanResult::interrupted is set.
 ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                       const std::vector<CompiledDetection>& detections,
-                      const ScanOptions& options = {}, const ScanHooks& hooks = {});
+                      const std::vector<EventConsumer*>& consumers, const ScanOptions& options = {},
+                      const EventFilter& filter = {}, const ScanHooks& hooks = {});
 
 } // namespace wmihunt

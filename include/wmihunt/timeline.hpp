@@ -1,6 +1,7 @@
-// timeline: the individual events behind the aggregates (--events), one row each.
+// timeline: the individual events behind the results (--events), one row per match.
 #pragma once
 
+#include "wmihunt/consumer.hpp"
 #include "wmihunt/detection.hpp"
 
 #include <array>
@@ -12,8 +13,8 @@
 
 namespace wmihunt {
 
-// The detection fields --events prints besides host and the extracted field, by their
-// analyst names; a detection without one of them leaves it empty (null in JSON).
+// The detection fields --events prints besides host and the finding, by their analyst
+// names; a detection without one of them leaves it empty (null in JSON).
 inline constexpr std::array<std::string_view, 5> timeline_fields = {
     "user", "namespace", "client_pid", "client_machine", "filter"};
 
@@ -24,17 +25,31 @@ struct EventRow {
     std::string host;
     uint32_t event_id = 0;
     uint64_t record_id = 0;
-    std::string value; // the detection's extracted field (query, consumer)
+    std::string value; // the detection's finding field (query, consumer, Destination)
     std::array<std::optional<std::string>, timeline_fields.size()> fields;
     std::string file;
 };
 
-// The row for a matched event of `detection` read from `file`.
+// The row for `event` of `detection`, which extracted `extracted`, read from `file`.
 EventRow make_event_row(const CompiledDetection& detection, const Event& event,
-                        const std::string& extracted, const std::string& file);
+                        const Extracted& extracted, const std::string& file);
 
 // Sorts a timeline by time, then file, record id and detection: a stable order whatever
 // order the files were read in.
 void sort_timeline(std::vector<EventRow>& rows);
+
+// Collects one row per detection match of the stream.
+class Timeline : public EventConsumer {
+  public:
+    explicit Timeline(const std::vector<CompiledDetection>& detections)
+        : m_detections(detections) {}
+    void consume(const MatchedEvent& event) override;
+    // The rows, sorted (sort_timeline).
+    std::vector<EventRow> rows() const;
+
+  private:
+    const std::vector<CompiledDetection>& m_detections;
+    std::vector<EventRow> m_rows;
+};
 
 } // namespace wmihunt

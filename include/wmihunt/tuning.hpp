@@ -6,6 +6,7 @@
 #include "wmihunt/regex.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,13 +45,13 @@ class Tuning {
     bool empty() const { return m_rules.empty(); }
     const std::vector<TuningRule>& rules() const { return m_rules; }
 
-    // Whether a matched event (extracted field `extracted`) stays. A rule applies when
+    // Whether a matched event (with the fields its detection extracted) stays. A rule applies when
     // it names this detection or none, and the detection has its field. The event is
     // dropped when an applicable exclusion matches; when inclusions apply, the event
     // must match, for each field they test, at least one of them. A field the event
     // lacks matches nothing.
     bool keeps(const CompiledDetection& detection, const Event& event,
-               const std::string& extracted) const;
+               const Extracted& extracted) const;
 
     // The origins of the rules that name no detection and whose field none of the
     // `selected` detections has (filter=... with only temporary selected), so the user
@@ -59,6 +60,17 @@ class Tuning {
 
   private:
     std::vector<TuningRule> m_rules;
+};
+
+// What the analyst keeps of the matched events: the time window and the tuning rules.
+// Pure and read-only, so the scan's workers apply it concurrently.
+struct EventFilter {
+    const Tuning* tuning = nullptr;
+    std::optional<int64_t> since; // events at or after this instant (ticks, UTC)
+    std::optional<int64_t> until; // events before this instant
+
+    bool keeps(const CompiledDetection& detection, const Event& event,
+               const Extracted& extracted) const;
 };
 
 } // namespace wmihunt

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
                                    {"computer", r.computer},
                                    {"time_created", wmihunt::format_iso_time(r.time_created)},
                                    {"recovered", r.recovered},
-                                   {"values", r.values}};
+                                   {"values", r.values},
+                                   {"names", r.names}};
             std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                       << "\n";
         });

@@ -1,0 +1,37 @@
+// consumer: the one ordered, de-duplicated stream of matched events that the scan hands on.
+#pragma once
+
+#include "wmihunt/detection.hpp"
+#include "wmihunt/event.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <vector>
+
+namespace wmihunt {
+
+// One detection's match of an event: its index in the scan's detections, and the fields
+// its rex extracted.
+struct DetectionMatch {
+    size_t detection = 0;
+    Extracted extracted;
+};
+
+// An event at least one selected detection keeps (after tuning and the time window),
+// with every detection that keeps it, in detection order.
+struct MatchedEvent {
+    const Event& event;
+    const std::filesystem::path& file;
+    const std::vector<DetectionMatch>& matches;
+};
+
+// What the scan feeds. consume() is called once per matched event, in input order (the
+// files in the order given, each file's records in file order), with every copy of an
+// event after the first already dropped (dedupe.hpp); never concurrently.
+class EventConsumer {
+  public:
+    virtual ~EventConsumer() = default;
+    virtual void consume(const MatchedEvent& event) = 0;
+};
+
+} // namespace wmihunt

@@ -110,13 +110,95 @@ struct ValueArray {
     size_t end = 0;
 };
 
+// Whether a value of BinXml type `type` whose bytes are `data` could become one of `ids`
+// when libevtx asks libfvalue for a 32-bit integer (how it reads System/EventID).
+// Strings, binary data, GUIDs and SIDs never convert; integer, boolean, FILETIME and
+// floating-point values are compared by their number; any other type (arrays, SYSTEMTIME,
+// types this screen does not know) may, so its record is decoded.
+bool may_be_selected_id(unsigned type, std::span<const std::byte> data,
+                        const std::vector<uint32_t>& ids) {
+    auto unsigned_value = [&](size_t size) {
+        uint64_t value = 0;
+        for (size_t i = 0; i < size; ++i)
+            value |= uint64_t(std::to_integer<uint8_t>(data[i])) << (8 * i);
+        return value;
+    };
+    auto equals_an_id = [&](uint64_t value) {
+        return std::find(ids.begin(), ids.end(), value) != ids.end();
+    };
+    auto integer = [&](size_t size, bool is_signed) {
+        if (data.size() != size)
+            return true; // not the layout libfvalue expects: let libevtx decide
+        uint64_t value = unsigned_value(size);
+        if (is_signed && size < 8 && (value >> (8 * size - 1)) != 0)
+            return false; // negative: no selected id
+        if (is_signed && size == 8 && (value >> 63) != 0)
+            return false;
+        return equals_an_id(value);
+    };
+    switch (type) {
+    case 0x00: // null
+    case 0x01: // UTF-16 string
+    case 0x02: // ANSI string
+    case 0x0E: // binary
+    case 0x0F: // GUID
+    case 0x13: // SID
+        return false;
+    case 0x03:
+        return integer(1, true);
+    case 0x04:
+        return integer(1, false);
+    case 0x05:
+        return integer(2, true);
+    case 0x06:
+        return integer(2, false);
+    case 0x07:
+        return integer(4, true);
+    case 0x08:
+    case 0x0D: // boolean, 32 bits
+    case 0x14: // HexInt32
+        return integer(4, false);
+    case 0x09:
+        return integer(8, true);
+    case 0x0A:
+    case 0x11: // FILETIME
+    case 0x15: // HexInt64
+        return integer(8, false);
+    case 0x10: // size_t
+        return data.size() == 4 ? integer(4, false) : integer(8, false);
+    case 0x0B:
+    case 0x0C: {
+        if (data.size() != (type == 0x0B ? 4u : 8u))
+            return true;
+        double value;
+        if (type == 0x0B) {
+            float f;
+            uint32_t bits = static_cast<uint32_t>(unsigned_value(4));
+            std::memcpy(&f, &bits, 4);
+            value = f;
+        } else {
+            uint64_t bits = unsigned_value(8);
+            std::memcpy(&value, &bits, 8);
+        }
+        if (!(value > -1.0 && value < 4294967296.0))
+            return false;
+        return equals_an_id(static_cast<uint64_t>(value)) ||
+               equals_an_id(static_cast<uint64_t>(value + 0.5));
+    }
+    default:
+        return true;
+    }
+}
+
 // The value array libevtx reads for the template instance whose token is at `at`, with
 // the value arrays of the documents nested in it, all inside [at, limit); nullopt when
 // the instance does not have the layout described in screen.hpp. At the top of a record
 // (`top`) the definition must come earlier in the chunk: after an inline one, where
-// libevtx reads the next token depends on how far it parsed the definition.
+// libevtx reads the next token depends on how far it parsed the definition. Sets
+// `may_hold` when a value of any of these arrays may be one of `ids` (may_be_selected_id).
 std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size_t at, size_t limit,
-                                          bool top, int depth) {
+                                          bool top, int depth, const std::vector<uint32_t>& ids,
+                                          bool& may_hold) {
     if (depth > 8 || at + 10 > limit || chunk[at] != binxml_template_instance)
         return std::nullopt;
     size_t header_end = at + 10;
@@ -147,13 +229,15 @@ std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size
             size_t end = value + size;
             size_t nested = starts_with_fragment_header(chunk, value, end) ? value + 4 : value;
             if (nested < end && chunk[nested] == binxml_template_instance) {
-                if (!instance_values(chunk, nested, end, false, depth + 1))
+                if (!instance_values(chunk, nested, end, false, depth + 1, ids, may_hold))
                     return std::nullopt;
             } else if (nested != value || size == 0 ||
                        (std::to_integer<unsigned>(chunk[value]) & 0xBF) !=
                            binxml_open_start_element) {
                 return std::nullopt;
             }
+        } else if (!may_hold && may_be_selected_id(type, chunk.subspan(value, size), ids)) {
+            may_hold = true;
         }
         value += size;
     }
@@ -165,12 +249,8 @@ std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size
 Screen::Screen(const RecordSelector& selector) : m_all(selector.all) {
     m_records = !selector.all;
     for (const auto& key : selector.keys) {
-        if (key.second > 0xFFFF)
-            m_records = false;
-        std::array<std::byte, 2> id{std::byte(key.second & 0xFF),
-                                    std::byte(key.second >> 8 & 0xFF)};
-        if (std::find(m_id_bytes.begin(), m_id_bytes.end(), id) == m_id_bytes.end())
-            m_id_bytes.push_back(id);
+        if (std::find(m_ids.begin(), m_ids.end(), key.second) == m_ids.end())
+            m_ids.push_back(key.second);
         std::string needle = utf16le(key.first);
         if (std::find(m_needles.begin(), m_needles.end(), needle) == m_needles.end())
             m_needles.push_back(std::move(needle));
@@ -199,13 +279,6 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
     if (!m_records || header.status != ChunkStatus::ok || chunk.size() != evtx_chunk_size ||
         header.free_space_offset > chunk.size())
         return std::nullopt;
-    auto holds_selected_id = [&](const ValueArray& values) {
-        for (size_t i = values.begin; i + 1 < values.end; ++i)
-            for (const auto& id : m_id_bytes)
-                if (chunk[i] == id[0] && chunk[i + 1] == id[1])
-                    return true;
-        return false;
-    };
     RecordPlan plan;
     // Records follow one another from the end of the chunk header to its free space, as
     // libevtx reads them: signature, size, identifier, time, data, size again.
@@ -220,10 +293,11 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
         size_t data = at + 24;
         size_t limit = at + size - 4;
         bool decode = true;
+        bool may_hold = false;
         if (starts_with_fragment_header(chunk, data, limit))
-            if (auto values = instance_values(chunk, data + 4, limit, true, 0))
+            if (auto values = instance_values(chunk, data + 4, limit, true, 0, m_ids, may_hold))
                 decode = !(values->end < limit && chunk[values->end] == binxml_end_of_document) ||
-                         holds_selected_id(*values);
+                         may_hold;
         plan.ids.push_back(load_le<uint64_t>(chunk, at + 8));
         plan.decode.push_back(decode);
         at += size;

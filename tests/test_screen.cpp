@@ -142,9 +142,50 @@ TEST_CASE("plan_records skips a record only when its value arrays lack every sel
     b.record(instance(530, {{uint16_type, le(5857, 2)}, {string_type, le(0x0035, 2)}}));
     b.record(instance(530, {{uint16_type, le(5860, 2)}}));
     b.record(instance(530, {{uint32_type, le(5861, 4)}}));
-    // 0x16E4 inside a longer value (a GUID, a string) still counts: the screen is byte-wise.
+    // 0x16E4 inside a string is text: libevtx never takes an event id from text.
     b.record(instance(530, {{string_type, {std::byte{0x41}, std::byte{0xE4}, std::byte{0x16}}}}));
-    CHECK(decisions(screen, b) == std::vector<bool>{false, true, true, true});
+    // A type it does not know (here an array of UInt16) may convert: decoded.
+    b.record(instance(530, {{0x86, le(0x1234, 2)}}));
+    CHECK(decisions(screen, b) == std::vector<bool>{false, true, true, false, true});
+}
+
+TEST_CASE("plan_records compares ids with numbers, not with any two bytes (Sysmon 19-21)") {
+    // A Sysmon-like System template's values: Version UInt8, Level UInt8, Task UInt16,
+    // Opcode UInt8, Keywords HexInt64, time FILETIME, record id UInt64, pid/tid UInt32,
+    // then EventID UInt16. Their type codes 0x13, 0x14, 0x15 (SID, HexInt32, HexInt64) and
+    // sizes are the bytes 13 00 / 14 00 / 15 00 that a byte-wise screen would mistake for
+    // the ids 19, 20 and 21.
+    RecordSelector selector;
+    selector.keys = {{"Microsoft-Windows-Sysmon", 19},
+                     {"Microsoft-Windows-Sysmon", 20},
+                     {"Microsoft-Windows-Sysmon", 21}};
+    Screen screen(selector);
+    auto sysmon = [](uint32_t event_id, uint32_t task) {
+        return instance(530, {{0x04, le(5, 1)},
+                              {0x04, le(4, 1)},
+                              {uint16_type, le(task, 2)},
+                              {0x15, le(0x8000000000000000, 8)},
+                              {0x11, le(0x01D5081F56ACB8A0, 8)},
+                              {0x13, std::vector<std::byte>(12, std::byte{0x15})},
+                              {string_type, le(0x0014, 2)},
+                              {0x0F, std::vector<std::byte>(16, std::byte{0x14})},
+                              {uint16_type, le(event_id, 2)}});
+    };
+    ChunkBuilder b;
+    b.record(sysmon(1, 1));   // process creation
+    b.record(sysmon(20, 20)); // WmiEventConsumer
+    b.record(sysmon(3, 3));   // network connection
+    b.record(sysmon(21, 21)); // WmiEventConsumerToFilter
+    b.record(sysmon(11, 11)); // file create
+    // A number equal to a selected id in any integer type keeps the record: a port 21 of
+    // event 3 (UInt16), an Int32 or a HexInt32 of 19.
+    b.record(instance(530, {{uint16_type, le(3, 2)}, {uint16_type, le(21, 2)}}));
+    b.record(instance(530, {{0x07, le(19, 4)}}));
+    b.record(instance(530, {{0x14, le(19, 4)}}));
+    // A negative Int16 whose low byte is 20 is no id.
+    b.record(instance(530, {{0x05, le(0xFF14, 2)}}));
+    CHECK(decisions(screen, b) ==
+          std::vector<bool>{false, true, false, true, false, true, true, true, false});
 }
 
 TEST_CASE("plan_records decodes every record whose layout it cannot bound") {
@@ -222,8 +263,11 @@ TEST_CASE("plan_records has no plan when it cannot match the chunk's records exa
     RecordSelector all;
     all.all = true;
     CHECK_FALSE(Screen(all).plan_records(whole, sound));
+    // An id above 65535 is screened like any other: by the numbers of the values.
     RecordSelector large;
     large.keys = {{"Microsoft-Windows-WMI-Activity", 70000}};
     auto [again, again_header] = b.build(2);
-    CHECK_FALSE(Screen(large).plan_records(again, again_header));
+    auto plan = Screen(large).plan_records(again, again_header);
+    REQUIRE(plan);
+    CHECK(plan->decode == std::vector<bool>{false, false});
 }

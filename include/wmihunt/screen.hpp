@@ -22,14 +22,18 @@ namespace wmihunt {
 //
 // Within a kept chunk, a record is skipped only when its bytes prove that libevtx cannot
 // give it a selected event id (plan_records). libevtx (its XML parser, libfwevt, as
-// Debian 12 ships it) takes an event id only from an integer value of a template
-// instance's value array, never from text; a selected id below 65536 therefore has its
-// two little-endian bytes in such an array. A record is skipped when it has the layout
+// Debian 12 ships it) takes an event id only by converting a value of a template
+// instance's value array to a 32-bit integer, never from text; so a record is decoded
+// when some value of its arrays is a number equal to a selected id, or of a type that
+// might convert (see may_be_selected_id in screen.cpp), and not when every value is a
+// string, binary, GUID, SID or a number equal to no selected id. (Comparing bytes instead
+// would keep every Sysmon record for ids 19 to 21: those bytes are also the type codes of
+// every System template's values.) A record is skipped when it has the layout
 // Windows writes, which bounds every value array libevtx can read for it inside the
 // record itself: a fragment header, a template instance whose definition comes earlier
 // in the chunk, its value array, the end-of-document token; nested documents (BinXml
 // values) hold one template instance each, with their value arrays inside the value.
-// And when none of those value arrays holds the bytes of a selected id. Anything else
+// And when no value of those arrays may be a selected id, as above. Anything else
 // (an inline definition, an unknown token, sizes that do not add up) is decoded.
 class Screen {
   public:
@@ -40,14 +44,13 @@ class Screen {
 
     // Which records of a sound, kept chunk to decode: nullopt when the screen cannot
     // walk the chunk's records exactly as its header announces them (then all are
-    // decoded), or when records are not screened (every record selected, or an event id
-    // above 65535).
+    // decoded), or when records are not screened (every record selected).
     std::optional<RecordPlan> plan_records(std::span<const std::byte> chunk,
                                            const ChunkHeader& header) const;
 
   private:
     std::vector<std::string> m_needles;
-    std::vector<std::array<std::byte, 2>> m_id_bytes; // each selected event id, little-endian
+    std::vector<uint32_t> m_ids; // each selected event id, once
     bool m_all;
     bool m_records = true; // records can be screened
 };

@@ -26,7 +26,7 @@ std::vector<std::string> Detection::columns() const {
 const std::vector<Detection>& detections() {
     static const std::vector<Detection> all = [] {
         std::vector<Detection> table;
-        for (const auto* source : {&wmi_activity_detections()})
+        for (const auto* source : {&wmi_activity_detections(), &sysmon_detections()})
             table.insert(table.end(), source->begin(), source->end());
         return table;
     }();

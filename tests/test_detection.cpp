@@ -1,6 +1,8 @@
 // The detection table and the per-event search: term, rex, exclusions, output fields.
 #include "wmihunt/detection.hpp"
 
+#include "wmihunt/aggregator.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace wmihunt;
@@ -162,4 +164,81 @@ TEST_CASE("1 MiB attacker-written values are extracted whole and excluded correc
         CHECK((*key)[1] == mib);
         CHECK((*key)[2].size() > 2 * mib.size());
     }
+}
+
+namespace {
+// A Sysmon WMI event with the given EventData fields, named as Sysmon names them.
+Event sysmon_event(uint32_t id, std::vector<std::pair<std::string, std::string>> fields,
+                   int64_t time = 0, std::string host = "WS1") {
+    RawRecord record;
+    record.event_id = id;
+    record.provider = "Microsoft-Windows-Sysmon";
+    record.computer = std::move(host);
+    record.time_created = time;
+    for (auto& [name, value] : fields) {
+        record.names.push_back(name);
+        record.values.push_back(value);
+    }
+    return make_event(record);
+}
+} // namespace
+
+TEST_CASE("the Sysmon rows: Splunk's columns and event ids") {
+    const Detection* persistence = find_detection("sysmon-persistence");
+    const Detection* binding = find_detection("permanent-sysmon");
+    REQUIRE(persistence);
+    REQUIRE(binding);
+    CHECK(persistence->event_ids == std::vector<uint32_t>{20});
+    CHECK(binding->event_ids == std::vector<uint32_t>{21});
+    CHECK(persistence->columns() == std::vector<std::string>{"dest", "User", "Destination", "count",
+                                                             "firstTime", "lastTime"});
+    CHECK(binding->columns() == std::vector<std::string>{"_time", "dest", "user", "Operation",
+                                                         "EventType", "Query", "Consumer",
+                                                         "Filter"});
+    CHECK(persistence->mitre == "T1546.003");
+    CHECK(persistence->risk_score == 63);
+    CHECK(binding->risk_score == 30);
+}
+
+TEST_CASE("sysmon-persistence: event 20 by host, User and Destination; empty fields drop it") {
+    CompiledDetection d(*find_detection("sysmon-persistence"), true);
+    auto e = sysmon_event(20, {{"Operation", "Created"},
+                               {"User", "CORP\\eve"},
+                               {"Name", " \"BotConsumer23\""},
+                               {"Destination", " \"c:\\\\Windows\\\\System32\\\\cmd.exe\""}});
+    auto key = group_key(d, e);
+    REQUIRE(key);
+    CHECK(*key == std::vector<std::string>{"WS1", "CORP\\eve",
+                                           " \"c:\\\\Windows\\\\System32\\\\cmd.exe\""});
+    CHECK_FALSE(group_key(d, sysmon_event(20, {{"User", "CORP\\eve"}, {"Destination", ""}})));
+    CHECK_FALSE(group_key(d, sysmon_event(20, {{"Destination", "x"}})));
+    CHECK_FALSE(group_key(d, sysmon_event(21, {{"User", "u"}, {"Destination", "x"}})));
+    CHECK_FALSE(group_key(d, sysmon_event(19, {{"User", "u"}, {"Destination", "x"}})));
+}
+
+TEST_CASE("permanent-sysmon: one row per event 21, newest first, ties by the rest of the row") {
+    std::vector<CompiledDetection> detections;
+    detections.emplace_back(*find_detection("permanent-sysmon"), true);
+    DetectionResults results(detections);
+    std::filesystem::path file = "x.evtx";
+    auto feed = [&](const Event& event) {
+        auto extracted = detections[0].match(event);
+        REQUIRE(extracted);
+        std::vector<DetectionMatch> matches{{0, *extracted}};
+        results.consume(MatchedEvent{event, file, matches});
+    };
+    feed(sysmon_event(21, {{"User", "u"}, {"Operation", "Created"}, {"Consumer", "C1"}}, 100));
+    feed(sysmon_event(21, {{"User", "u"}, {"Operation", "Deleted"}, {"Consumer", "C1"}}, 300));
+    feed(sysmon_event(21, {{"User", "u"}, {"Operation", "Created"}, {"Consumer", "C2"}}, 300));
+    // A 20 is not this detection's.
+    CHECK_FALSE(detections[0].match(sysmon_event(20, {{"User", "u"}})));
+    auto rows = results.rows(0);
+    REQUIRE(rows.size() == 3);
+    // Fields: _time (empty cell), host, User, Operation, EventType, Query, Consumer, Filter.
+    CHECK(rows[0].first_time == 300);
+    CHECK(rows[0].key == std::vector<std::string>{"", "WS1", "u", "Created", "", "", "C2", ""});
+    CHECK(rows[1].first_time == 300);
+    CHECK(rows[1].key[3] == "Deleted");
+    CHECK(rows[2].first_time == 100);
+    CHECK(results.events(0) == 3);
 }

@@ -109,7 +109,9 @@ TEST_CASE("the record screen skips records on a real log, and the rows stay the 
         return out;
     };
     for (size_t i = 0; i < a_rows.size(); ++i) {
-        CHECK(a_rows.events(i) > 0);
+        // The WMI-Activity detections find events here; the Sysmon ones have none to find.
+        CHECK((a_rows.events(i) > 0) ==
+              (a_rows.detection(i).provider == "Microsoft-Windows-WMI-Activity"));
         CHECK(fields(a_rows.rows(i)) == fields(b_rows.rows(i)));
     }
 }

@@ -74,11 +74,13 @@ TEST_CASE("parse_rule reads [DETECTION:]FIELD=REGEX") {
 TEST_CASE("parse_rule rejects unknown fields, listing the valid ones") {
     CHECK(rule_error("computer=x") ==
           "--exclude computer=x: unknown field 'computer' (choose from host, query, message, "
-          "user, namespace, client_pid, client_machine, possible_cause, consumer, filter)");
+          "user, namespace, client_pid, client_machine, possible_cause, consumer, filter, "
+          "destination, consumer_name, consumer_type, operation)");
     CHECK(rule_error("nothing") ==
           "--exclude nothing: expected [DETECTION:]FIELD=REGEX, such as query=Win32_Process");
     CHECK(rule_error("sysmon:host=x") ==
-          "--exclude sysmon:host=x: unknown detection 'sysmon' (choose from temporary, permanent)");
+          "--exclude sysmon:host=x: unknown detection 'sysmon' (choose from temporary, permanent, "
+          "sysmon-persistence, permanent-sysmon)");
     CHECK(rule_error("temporary:filter=x") ==
           "--exclude temporary:filter=x: detection temporary has no field 'filter'");
 }
@@ -158,7 +160,9 @@ TEST_CASE("allowlist files: comments, blank lines, errors with file:line") {
     CHECK_THROWS_WITH(load_allowlist(bad), bad.string() +
                                                ":3: unknown field 'hostname' (choose from host, "
                                                "query, message, user, namespace, client_pid, "
-                                               "client_machine, possible_cause, consumer, filter)");
+                                               "client_machine, possible_cause, consumer, filter, "
+                                               "destination, consumer_name, consumer_type, "
+                                               "operation)");
     CHECK_THROWS_WITH(load_allowlist("/nonexistent/list"),
                       "/nonexistent/list: No such file or directory");
     fs::remove(good);

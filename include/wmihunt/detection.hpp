@@ -92,6 +92,7 @@ struct Detection {
 
 // The detections of each log source (src/detections/*.cpp).
 const std::vector<Detection>& wmi_activity_detections();
+const std::vector<Detection>& sysmon_detections();
 
 // Every analytic wmihunt runs, in their canonical order.
 const std::vector<Detection>& detections();

@@ -4,6 +4,7 @@
 #include "wmihunt/aggregator.hpp"
 
 #include "wmihunt/config.hpp"
+#include "wmihunt/coverage.hpp"
 #include "wmihunt/inputs.hpp"
 #include "wmihunt/interrupt.hpp"
 #include "wmihunt/output.hpp"
@@ -41,6 +42,7 @@ struct Results {
     ScanResult scan;
     std::vector<DetectionRows> detections;
     std::vector<EventRow> timeline;
+    std::vector<CoverageRow> coverage;
 };
 
 void print_aggregates(std::ostream& out, const Config& config,
@@ -80,6 +82,31 @@ void print_timeline(std::ostream& out, const Config& config, const std::vector<E
     }
 }
 
+void print_coverage(std::ostream& out, const Config& config, const std::vector<CoverageRow>& rows) {
+    switch (config.format) {
+    case Format::json:
+        write_coverage_json(out, rows, config.print);
+        return;
+    case Format::jsonl:
+        write_coverage_jsonl(out, rows, config.print);
+        return;
+    case Format::csv:
+        write_coverage_csv(out, rows, config.print);
+        return;
+    case Format::table:
+        write_coverage_table(out, rows, config.print);
+        return;
+    }
+}
+
+// "a", "a and b", "a, b and c".
+std::string joined_names(const std::vector<std::string>& names) {
+    std::string text;
+    for (size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+    return text;
+}
+
 void print_results(std::ostream& out, const Config& config, const Results& results) {
     const std::vector<DetectionRows>& aggregates = results.detections;
     if (config.output_dir) {
@@ -105,6 +132,8 @@ void print_results(std::ostream& out, const Config& config, const Results& resul
     std::ostream& target = file ? file->stream() : out;
     if (config.events)
         print_timeline(target, config, results.timeline);
+    else if (config.coverage)
+        print_coverage(target, config, results.coverage);
     else
         print_aggregates(target, config, aggregates);
     if (file)
@@ -345,7 +374,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     hooks.file_done = [&](const FileReport& report) { progress.file_done(report); };
     DetectionResults outputs(compiled);
     Timeline timeline(compiled);
-    std::vector<EventConsumer*> consumers = {&outputs};
+    Coverage coverage(config.detections);
+    std::vector<EventConsumer*> consumers = {&outputs, &coverage};
     if (config.events)
         consumers.push_back(&timeline);
     EventFilter filter{&config.tuning, config.since, config.until};
@@ -357,7 +387,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     for (size_t i = 0; i < outputs.size(); ++i)
         results.detections.push_back({&outputs.detection(i), outputs.rows(i)});
     results.timeline = timeline.rows();
+    results.coverage = coverage.rows(results.scan.files);
     failed = report_files(err, config, results.scan) || failed;
+    // An empty table means something only where the logs it reads were there: say which
+    // sources no input holds. (Whether anything was read at all is reported above.)
+    if (!results.scan.interrupted && !results.scan.files.empty())
+        for (const auto& [provider, names] : coverage.missing_sources(results.scan.files))
+            fmt::print(err, "wmihunt: warning: no {} events in the inputs: {} could find nothing\n",
+                       provider, joined_names(names));
     if (results.scan.interrupted) {
         // Partial results go only where nothing can mistake them for complete ones.
         bool to_files = config.output || config.output_dir;

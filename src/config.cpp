@@ -64,6 +64,9 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->type_name("TIME");
     app.add_flag("--events", raw.events,
                  "One row per matched event (the timeline) instead of counts per group");
+    app.add_flag("--coverage", raw.coverage,
+                 "One row per host and log source the selected detections read (files, "
+                 "records, first and last event time) instead of the findings");
     app.add_option("-f,--format", raw.format,
                    "Output format: table (for people), csv (RFC 4180, Splunk's columns), json "
                    "(one document) or jsonl (one object per line)")
@@ -192,6 +195,9 @@ Config make_config(const RawOptions& raw) {
                                      raw.since, raw.until));
 
     config.events = raw.events;
+    config.coverage = raw.coverage;
+    if (config.events && config.coverage)
+        throw UsageError("--events and --coverage are two views: choose one");
     if (raw.time_format.empty())
         config.print.time_style = raw.events ? TimeStyle::iso : TimeStyle::splunk;
     else if (raw.time_format == "splunk")
@@ -237,10 +243,13 @@ Config make_config(const RawOptions& raw) {
         if (config.events)
             throw UsageError("--events prints one timeline of every detection: write it with "
                              "--output FILE instead of --output-dir");
+        if (config.coverage)
+            throw UsageError("--coverage prints one table: write it with --output FILE "
+                             "instead of --output-dir");
         config.output_dir = raw.output_dir;
     }
-    if (config.format == Format::csv && !config.events && config.detections.size() > 1 &&
-        !config.output_dir)
+    if (config.format == Format::csv && !config.events && !config.coverage &&
+        config.detections.size() > 1 && !config.output_dir)
         throw UsageError("a CSV file holds one table, and several detections are selected: "
                          "choose one with --detection NAME, write one file per detection "
                          "with --output-dir DIR, or list the events with --events");

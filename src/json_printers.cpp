@@ -104,4 +104,38 @@ void write_timeline_jsonl(std::ostream& out, const std::vector<EventRow>& rows,
         dump(out, event_object(row, options), -1);
 }
 
+namespace {
+
+Json coverage_object(const CoverageRow& row, const PrintOptions& options) {
+    Json object;
+    bool known = row.first_time <= row.last_time;
+    object["host"] = row.host;
+    object["source"] = row.source;
+    object["files"] = row.files;
+    object["records"] = row.records;
+    object["first"] =
+        known ? Json(format_time(row.first_time, options.time_style, options.zone)) : Json(nullptr);
+    object["last"] =
+        known ? Json(format_time(row.last_time, options.time_style, options.zone)) : Json(nullptr);
+    return object;
+}
+
+} // namespace
+
+void write_coverage_json(std::ostream& out, const std::vector<CoverageRow>& rows,
+                         const PrintOptions& options) {
+    Json document = document_head(options);
+    Json list = Json::array();
+    for (const auto& row : rows)
+        list.push_back(coverage_object(row, options));
+    document["coverage"] = std::move(list);
+    dump(out, document, 2);
+}
+
+void write_coverage_jsonl(std::ostream& out, const std::vector<CoverageRow>& rows,
+                          const PrintOptions& options) {
+    for (const auto& row : rows)
+        dump(out, coverage_object(row, options), -1);
+}
+
 } // namespace wmihunt

@@ -330,6 +330,55 @@ void write_timeline_table(std::ostream& out, const std::vector<EventRow>& rows,
     write_grid(out, title, header, cells, {3, 4}, options);
 }
 
+const std::vector<std::string_view>& coverage_columns() {
+    static const std::vector<std::string_view> columns = {"host",    "source", "files",
+                                                          "records", "first",  "last"};
+    return columns;
+}
+
+namespace {
+
+std::vector<std::string> coverage_cells(const CoverageRow& row, const PrintOptions& options) {
+    bool known = row.first_time <= row.last_time;
+    return {row.host,
+            row.source,
+            std::to_string(row.files),
+            std::to_string(row.records),
+            known ? format_time(row.first_time, options.time_style, options.zone) : "",
+            known ? format_time(row.last_time, options.time_style, options.zone) : ""};
+}
+
+} // namespace
+
+void write_coverage_csv(std::ostream& out, const std::vector<CoverageRow>& rows,
+                        const PrintOptions& options) {
+    std::string line;
+    if (options.csv.bom)
+        line += "\xEF\xBB\xBF";
+    for (auto column : coverage_columns())
+        line += std::string(column) + ",";
+    line.back() = '\r';
+    line += '\n';
+    for (const auto& row : rows) {
+        for (const auto& cell : coverage_cells(row, options))
+            line += csv_cell(cell, options.csv) + ",";
+        line.back() = '\r';
+        line += '\n';
+    }
+    out << line;
+}
+
+void write_coverage_table(std::ostream& out, const std::vector<CoverageRow>& rows,
+                          const PrintOptions& options) {
+    std::vector<std::string> header(coverage_columns().begin(), coverage_columns().end());
+    std::vector<std::vector<std::string>> cells;
+    for (const auto& row : rows)
+        cells.push_back(coverage_cells(row, options));
+    std::string title = fmt::format("Coverage: {} {} of the selected detections' sources",
+                                    rows.size(), rows.size() == 1 ? "log" : "logs");
+    write_grid(out, title, header, cells, {2, 3}, options);
+}
+
 void write_detection_list(std::ostream& out) {
     for (const auto& d : detections()) {
         fmt::print(out, "{}: {}\n", d.name, d.title);

@@ -96,9 +96,6 @@ std::string get_value(libevtx_record_t* record, int index) {
     return out;
 }
 
-// 100 ns ticks between 1601-01-01 (FILETIME) and 1970-01-01 (Unix epoch).
-constexpr int64_t filetime_epoch_offset = 116444736000000000LL;
-
 // The record's XML in a per-thread buffer, valid until the next call on this thread.
 // Asking libevtx for the size first would render the XML twice; a buffer that is already
 // large enough is tried directly and grown only when libevtx says it is too small.
@@ -307,6 +304,22 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
                 id != plan->ids[static_cast<size_t>(index)])
                 throw RecordPlanMismatch("libevtx numbers the records otherwise");
         }
+        uint64_t written = 0;
+        if (!recovered) {
+            // A zero time is a record header never filled in, not a time.
+            if (libevtx_record_get_written_time(record.get(), &written, nullptr) == 1 &&
+                written != 0)
+                stats.saw_time(static_cast<int64_t>(written) - filetime_epoch_offset);
+            if (stats.log_provider.empty()) {
+                stats.log_provider =
+                    get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
+                             libevtx_record_get_utf8_source_name);
+                stats.log_channel =
+                    element_text(record_xml(record.get()), "<Channel>", "</Channel>");
+            }
+            stats.log_host = get_utf8(record.get(), libevtx_record_get_utf8_computer_name_size,
+                                      libevtx_record_get_utf8_computer_name);
+        }
         uint32_t event_id = 0;
         if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
             return false;
@@ -496,6 +509,14 @@ ReadStats& ReadStats::operator+=(const ReadStats& other) {
     dirty = dirty || other.dirty;
     interrupted = interrupted || other.interrupted;
     header_crc_bad = header_crc_bad || other.header_crc_bad;
+    if (log_provider.empty()) {
+        log_provider = other.log_provider;
+        log_channel = other.log_channel;
+    }
+    if (!other.log_host.empty())
+        log_host = other.log_host;
+    first_time = std::min(first_time, other.first_time);
+    last_time = std::max(last_time, other.last_time);
     return *this;
 }
 

@@ -300,6 +300,11 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
                          may_hold;
         plan.ids.push_back(load_le<uint64_t>(chunk, at + 8));
         plan.decode.push_back(decode);
+        if (uint64_t written = load_le<uint64_t>(chunk, at + 16); written != 0) {
+            auto time = static_cast<int64_t>(written) - filetime_epoch_offset;
+            plan.first_time = std::min(plan.first_time, time);
+            plan.last_time = std::max(plan.last_time, time);
+        }
         at += size;
     }
     if (plan.ids.size() != header.record_count())
@@ -373,11 +378,21 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
         start_batch();
     };
     start_batch();
+    // The first record of the unit's first kept chunk is decoded whatever its id, to
+    // tell what log this is (ReadStats::log_provider): one record per unit.
+    bool probed = false;
 
     try {
         read_chunks(fd, first_chunk, chunk_count, screen, stats,
                     [&](std::span<const std::byte> chunk, const ChunkHeader& header, bool last) {
                         auto plan = screen.plan_records(chunk, header);
+                        if (plan) {
+                            stats.first_time = std::min(stats.first_time, plan->first_time);
+                            stats.last_time = std::max(stats.last_time, plan->last_time);
+                        }
+                        if (plan && !probed && !plan->decode.empty())
+                            plan->decode.front() = true;
+                        probed = true;
                         if (plan && std::find(plan->decode.begin(), plan->decode.end(), true) ==
                                         plan->decode.end()) {
                             // Every record ruled out: libevtx need not even open the chunk.

@@ -19,6 +19,8 @@ template <typename T> T load_le(std::span<const std::byte> bytes, size_t offset)
 
 constexpr size_t evtx_header_block_size = 4096;
 constexpr size_t evtx_chunk_size = 65536;
+// 100 ns ticks between 1601-01-01 (FILETIME, the records' written time) and the Unix epoch.
+constexpr int64_t filetime_epoch_offset = 116444736000000000LL;
 constexpr size_t evtx_chunk_header_size = 512;
 
 // The first 128 bytes of an EVTX file ("ElfFile\0" ... CRC32 of bytes 0-119).

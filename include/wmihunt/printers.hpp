@@ -2,6 +2,7 @@
 #pragma once
 
 #include "wmihunt/aggregator.hpp"
+#include "wmihunt/coverage.hpp"
 #include "wmihunt/detection.hpp"
 #include "wmihunt/timefmt.hpp"
 #include "wmihunt/timeline.hpp"
@@ -69,6 +70,19 @@ void write_table(std::ostream& out, const Detection& detection, const std::vecto
 
 // The timeline as a table, under the title "Events: N".
 void write_timeline_table(std::ostream& out, const std::vector<EventRow>& rows,
+                          const PrintOptions& options);
+
+// The coverage view's columns, in order, as CSV header and JSON keys: host, source,
+// files, records, first, last (first and last empty, or null in JSON, when unknown).
+const std::vector<std::string_view>& coverage_columns();
+void write_coverage_csv(std::ostream& out, const std::vector<CoverageRow>& rows,
+                        const PrintOptions& options);
+void write_coverage_table(std::ostream& out, const std::vector<CoverageRow>& rows,
+                          const PrintOptions& options);
+// {"wmihunt": VERSION, "time_zone": ..., "coverage": [...]}
+void write_coverage_json(std::ostream& out, const std::vector<CoverageRow>& rows,
+                         const PrintOptions& options);
+void write_coverage_jsonl(std::ostream& out, const std::vector<CoverageRow>& rows,
                           const PrintOptions& options);
 
 // --list-detections: each detection with its event ids, Splunk search, default

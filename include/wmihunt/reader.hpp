@@ -3,6 +3,7 @@
 
 #include "wmihunt/chunks.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -61,6 +62,10 @@ struct RecordSelector {
 struct RecordPlan {
     std::vector<uint64_t> ids; // each record's identifier, from its record header
     std::vector<bool> decode;  // false: skip it
+    // The earliest and latest written time of the records' headers (ticks since the Unix
+    // epoch); equal to first_time > last_time when there are none.
+    int64_t first_time = INT64_MAX;
+    int64_t last_time = INT64_MIN;
 };
 
 // Thrown by read_evtx_image when libevtx's records are not those the plan describes;
@@ -96,6 +101,23 @@ struct ReadStats {
     bool dirty = false;          // the header's dirty flag (file copied while in use)
     bool header_crc_bad = false; // the file header's CRC32 is wrong (chunks read anyway)
     bool interrupted = false;    // reading stopped early because interrupted() became true
+    // What log this is: the provider and channel of the first record libevtx decoded (any
+    // event id), and the host of the last one (a host renamed while it logged shows under
+    // its later name). Empty when no record was decoded. Parts add up in file order.
+    std::string log_provider;
+    std::string log_channel;
+    std::string log_host;
+    // The earliest and latest written time of the records read or screened (record
+    // headers, ticks since the Unix epoch; a zero time is left out); first_time >
+    // last_time when none was seen.
+    int64_t first_time = INT64_MAX;
+    int64_t last_time = INT64_MIN;
+
+    // Adds the time range of a record written at `time`.
+    void saw_time(int64_t time) {
+        first_time = std::min(first_time, time);
+        last_time = std::max(last_time, time);
+    }
 
     ReadStats& operator+=(const ReadStats& other);
 

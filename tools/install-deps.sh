@@ -12,4 +12,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libmimalloc-dev \
     catch2 python3 python3-evtx libevtx-utils \
     clang libclang-rt-14-dev >/dev/null
+# The Velociraptor artifact's test (contrib.velociraptor_artifact) reads YAML.
+$SUDO apt-get install -y -qq --no-install-recommends python3-yaml >/dev/null
 echo "install-deps: build and test dependencies are installed"

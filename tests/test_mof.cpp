@@ -2,6 +2,7 @@
 // texts of the shared samples.
 #include "wmihunt/mof.hpp"
 #include "wmihunt/reader.hpp"
+#include "wmihunt/verdicts.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -526,6 +527,11 @@ TEST_CASE("every 5861 text of the shared samples parses completely") {
             R"(GetObject("winmgmts:{impersonationLevel=impersonate}!\\.\root\default:StdRegProv"))") !=
         std::string::npos);
     CHECK(action.action.ends_with("End If\n"));
+    SubscriptionPayload payload{.consumer_type = consumer.class_name,
+                                .action = action.action,
+                                .scripting_engine = action.scripting_engine,
+                                .query = filter.text("Query")};
+    CHECK(indicators(payload) == std::vector<std::string_view>{"script-consumer", "url"});
 
     const MofText& kill = by_consumer.at("wmi KillProcess");
     CHECK(kill.filter()->text("Name") == "ProcessStartTrigger");

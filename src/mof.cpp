@@ -115,8 +115,14 @@ class MofReader {
   public:
     explicit MofReader(std::string_view text) : m_text(text) {}
 
+    // After a malformed instance, reading goes on at the next "instance of", so a broken
+    // filter does not hide its consumer; the first problem is the one reported.
     MofText run() {
-        while (read_instance()) {
+        while (true) {
+            if (read_instance())
+                continue;
+            if (m_out.complete || at_end() || find_instance(m_pos) == std::string_view::npos)
+                break;
         }
         return std::move(m_out);
     }
@@ -134,12 +140,15 @@ class MofReader {
             ++m_pos;
     }
 
-    // Ends the reading at m_pos (or `at`) for `problem`; returns false for the callers.
+    // Records that reading stopped at m_pos (or `at`) for `problem`, unless an earlier
+    // problem was recorded; returns false for the callers.
     bool stop(std::string problem) { return stop_at(m_pos, std::move(problem)); }
     bool stop_at(size_t at, std::string problem) {
+        if (m_out.problem.empty()) {
+            m_out.stopped_at = at;
+            m_out.problem = std::move(problem);
+        }
         m_out.complete = false;
-        m_out.stopped_at = at;
-        m_out.problem = std::move(problem);
         return false;
     }
 
@@ -175,8 +184,9 @@ class MofReader {
     bool read_instance() {
         skip_space();
         if (at_end()) {
-            m_out.complete = true;
-            m_out.stopped_at = m_text.size();
+            m_out.complete = m_out.problem.empty();
+            if (m_out.complete)
+                m_out.stopped_at = m_text.size();
             return false;
         }
         size_t label_begin = m_pos;
@@ -185,7 +195,12 @@ class MofReader {
             return stop(m_out.instances.empty()
                             ? "no \"instance of\" in the text"
                             : "text after the last instance is not an instance");
-        std::string_view label = trim(m_text.substr(label_begin, keyword - label_begin));
+        // The label follows the last ';' or '}' before the keyword: only after a malformed
+        // instance is there one.
+        std::string_view label = m_text.substr(label_begin, keyword - label_begin);
+        if (size_t end = label.find_last_of(";}"); end != std::string_view::npos)
+            label.remove_prefix(end + 1);
+        label = trim(label);
         if (!label.empty() && label.back() == ':')
             label = trim(label.substr(0, label.size() - 1));
         m_pos = keyword + 8; // "instance"

@@ -238,6 +238,21 @@ TEST_CASE("parse_mof keeps what it read from a malformed text and says where it 
         CHECK(got.stopped_at == text.find("= 5"));
         CHECK(got.problem == "expected a property name");
     }
+    SECTION("a malformed filter does not hide the consumer after it") {
+        std::string text = "Binding EventFilter: \ninstance of __EventFilter\n{\n\tName = \"F\";\n"
+                           "\tQuery = \"SELECT\" garbage;\n};\nPerm. Consumer: \ninstance of "
+                           "CommandLineEventConsumer\n{\n\tCommandLineTemplate = \"cmd\";\n};\n";
+        MofText got = parse_mof(text);
+        CHECK_FALSE(got.complete);
+        CHECK(got.problem == "expected ';' after the value of Query");
+        CHECK(got.stopped_at == text.find("garbage"));
+        REQUIRE(got.instances.size() == 2);
+        CHECK(got.filter()->text("Name") == "F");
+        CHECK_FALSE(got.filter()->complete);
+        CHECK(got.consumer()->label == "Perm. Consumer");
+        CHECK(got.consumer()->complete);
+        CHECK(got.consumer()->text("CommandLineTemplate") == "cmd");
+    }
     SECTION("a property without '='") {
         MofText got = parse_mof("instance of X { B 2; };");
         CHECK(got.problem == "expected '=' after B");
@@ -262,7 +277,11 @@ TEST_CASE("parse_mof keeps what it read from a malformed text and says where it 
     SECTION("an instance closed without ';'") {
         MofText got = parse_mof("instance of X { A = 1; } instance of Y {};");
         CHECK(got.problem == "expected ';' after the instance's '}'");
-        CHECK(got.instances.size() == 1);
+        CHECK_FALSE(got.complete);
+        REQUIRE(got.instances.size() == 2);
+        CHECK_FALSE(got.instances[0].complete);
+        CHECK(got.instances[1].class_name == "Y");
+        CHECK(got.instances[1].complete);
     }
     SECTION("words after the last instance") {
         std::string text = "instance of X { A = 1; };\n trailing words";

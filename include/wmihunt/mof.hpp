@@ -60,8 +60,10 @@ struct MofText {
     std::vector<MofInstance> instances;
     // True when every byte was read: instances, their labels, trailing white space.
     bool complete = false;
-    size_t stopped_at = 0; // byte offset where reading stopped (the text's size if complete)
-    std::string problem;   // why it stopped, as a phrase ("unterminated string"); empty if complete
+    // Where and why reading first stopped short ("unterminated string in Name"): the
+    // text's size and empty when complete.
+    size_t stopped_at = 0;
+    std::string problem;
 
     // The binding's filter: the instance labelled "Binding EventFilter", else the first
     // __EventFilter. The consumer: the one labelled "Perm. Consumer", else the first whose
@@ -72,7 +74,8 @@ struct MofText {
 
 // Reads every instance of `text` (a 5861 PossibleCause). Never throws on any input: a
 // cut or malformed text keeps the instances and properties read before the point where
-// it stops, and says where and why. String escapes: \\ \" \' \n \t \r \b \f and \xH to
+// it stops, and says where and why (the first such point); after a malformed instance,
+// reading resumes at the next "instance of". String escapes: \\ \" \' \n \t \r \b \f and \xH to
 // \xHHHH (also \X), written as UTF-8; any other backslash is kept as written.
 MofText parse_mof(std::string_view text);
 

@@ -1,5 +1,6 @@
 // MOF instance text, SIDs, consumer actions, Sysmon values and object paths; the 5861
 // texts of the shared samples.
+#include "wmihunt/event.hpp"
 #include "wmihunt/mof.hpp"
 #include "wmihunt/reader.hpp"
 #include "wmihunt/verdicts.hpp"
@@ -488,14 +489,14 @@ TEST_CASE("every 5861 text of the shared samples parses completely") {
         WARN("skipped: " << samples.string() << " is absent");
         return;
     }
-    // PossibleCause of every 5861 record of `file`, read with wmihunt's reader; the
-    // UserData values of 5861 are Namespace, ESS, CONSUMER, PossibleCause.
+    // PossibleCause of every 5861 record of `file`, read with wmihunt's reader.
     auto possible_causes = [](const std::filesystem::path& file) {
         std::vector<std::string> texts;
         RecordSelector selector{.keys = {{"Microsoft-Windows-WMI-Activity", 5861}}};
         read_evtx(file, selector, [&](const RawRecord& record) {
-            REQUIRE(record.values.size() == 4);
-            texts.push_back(record.values[3]);
+            Event event = make_event(record);
+            REQUIRE(event.field("PossibleCause") != nullptr);
+            texts.push_back(*event.field("PossibleCause"));
         });
         return texts;
     };
@@ -579,12 +580,13 @@ TEST_CASE("Sysmon 21's binding values from the shared sample split into class an
         WARN("skipped: " << file.string() << " is absent");
         return;
     }
-    // Sysmon 21's EventData: RuleName, EventType, UtcTime, Operation, User, Consumer, Filter.
     std::vector<std::pair<std::string, std::string>> bindings;
     RecordSelector selector{.keys = {{"Microsoft-Windows-Sysmon", 21}}};
     read_evtx(file, selector, [&](const RawRecord& record) {
-        REQUIRE(record.values.size() == 7);
-        bindings.emplace_back(record.values[5], record.values[6]);
+        Event event = make_event(record);
+        REQUIRE(event.field("Consumer") != nullptr);
+        REQUIRE(event.field("Filter") != nullptr);
+        bindings.emplace_back(*event.field("Consumer"), *event.field("Filter"));
     });
     REQUIRE(bindings.size() == 2); // created, then deleted
     for (const auto& [consumer, filter] : bindings) {

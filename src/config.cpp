@@ -94,8 +94,8 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_flag("--csv-flatten", raw.csv_flatten,
                  "Replace line breaks inside CSV cells (the 5861 Message) with spaces");
     app.add_option("--width", raw.width,
-                   "Fit tables into COLUMNS characters (default: the terminal's width; 0: cut "
-                   "each cell at 60)")
+                   "Fit tables into COLUMNS characters by cutting free text (default: the "
+                   "terminal's width, else free text cut at 60; 0: never cut)")
         ->type_name("COLUMNS");
     app.add_flag("-q,--quiet", raw.quiet, "No progress line and no summary on stderr");
     app.add_flag("--recover", raw.recover,
@@ -218,6 +218,8 @@ Config make_config(const RawOptions& raw) {
         if (config.format != Format::table)
             throw UsageError("--width only applies to tables (--format table)");
         config.print.table_width = static_cast<size_t>(raw.width);
+        if (raw.width == 0)
+            config.print.max_cell_width = 0;
         config.width_given = true;
     }
     config.quiet = raw.quiet;

@@ -69,10 +69,14 @@ void add_options(CLI::App& app, RawOptions& raw) {
                    "(one document) or jsonl (one object per line)")
         ->type_name("FORMAT")
         ->default_str("table");
-    app.add_option("-o,--output", raw.output, "Write the results to FILE instead of stdout")
+    app.add_option("-o,--output", raw.output,
+                   "Write the results to FILE instead of stdout (never an input or a file in a "
+                   "scanned folder; a device or FIFO is written in place, a link's target "
+                   "replaced)")
         ->type_name("FILE");
     app.add_option("--output-dir", raw.output_dir,
-                   "Write one file per detection into DIR (DIR/<detection>.csv, .json, .jsonl)")
+                   "Write one file per detection into DIR (DIR/<detection>.csv, .json, "
+                   ".jsonl); never an input folder, one inside it, or an input file's folder")
         ->type_name("DIR");
     app.add_option("-j,--threads", raw.threads, "Worker threads (default: one per core)")
         ->type_name("N");

@@ -87,8 +87,9 @@ std::vector<size_t> shared_prefixes(const std::vector<std::vector<std::string>>&
 // Columns whose cells are never cut: times, hosts, ids, counts and names wmihunt gives.
 bool never_cut(std::string_view column) {
     static constexpr std::string_view names[] = {
-        "time", "firstTime", "lastTime",  "count",      "host",      "ComputerName",
-        "dest", "event_id",  "record_id", "client_pid", "detection", "field"};
+        "time",      "_time",     "firstTime",  "lastTime",     "count",
+        "host",      "dest",      "Computer",   "ComputerName", "event_id",
+        "EventCode", "record_id", "client_pid", "detection",    "field"};
     return std::find(std::begin(names), std::end(names), column) != std::end(names);
 }
 

@@ -17,8 +17,9 @@ import sys
 
 from checks import SKIPPED, expect, failures, samples_absent
 
-NEVER_CUT = {"time", "firstTime", "lastTime", "count", "host", "ComputerName", "dest",
-             "event_id", "record_id", "client_pid", "detection", "field"}
+NEVER_CUT = {"time", "_time", "firstTime", "lastTime", "count", "host", "dest", "Computer",
+             "ComputerName", "event_id", "EventCode", "record_id", "client_pid", "detection",
+             "field"}
 # What wmihunt keeps, in the column that tells rows apart, of what follows the start a
 # cell shares with its most similar neighbour: all of it up to 28 characters (a
 # 32-character cell: 3 of head, "…", 28 of tail), else the default tail of a cut to 32

@@ -5,6 +5,7 @@
 
 #include "wmihunt/config.hpp"
 #include "wmihunt/coverage.hpp"
+#include "wmihunt/escape.hpp"
 #include "wmihunt/inputs.hpp"
 #include "wmihunt/interrupt.hpp"
 #include "wmihunt/output.hpp"
@@ -17,8 +18,10 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -107,37 +110,66 @@ std::string joined_names(const std::vector<std::string>& names) {
     return text;
 }
 
-void print_results(std::ostream& out, const Config& config, const Results& results) {
+// The files results go to, opened before the scan so that an unusable target is an error
+// before any reading: the -o file, or one per selected detection in --output-dir.
+struct Outputs {
+    std::unique_ptr<OutputFile> file;
+    std::vector<std::pair<const Detection*, std::unique_ptr<OutputFile>>> per_detection;
+};
+
+// Refuses a target that would write over evidence, creates --output-dir, and opens every
+// output file. Throws OutputError.
+Outputs open_outputs(const Config& config) {
+    Outputs outputs;
+    if (config.output) {
+        refuse_evidence(*config.output, false, "-o", config.paths);
+        outputs.file = std::make_unique<OutputFile>(*config.output);
+    }
+    if (config.output_dir) {
+        const auto& dir = *config.output_dir;
+        refuse_evidence(dir, true, "--output-dir", config.paths);
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec)
+            throw OutputError(fmt::format("--output-dir {}: cannot create the folder: {}",
+                                          dir.string(), ec.message()));
+        if (!std::filesystem::is_directory(dir, ec))
+            throw OutputError(fmt::format("--output-dir {}: not a folder", dir.string()));
+        for (const Detection* detection : config.detections)
+            outputs.per_detection.emplace_back(
+                detection,
+                std::make_unique<OutputFile>(dir / output_file_name(*detection, config.format)));
+    }
+    return outputs;
+}
+
+void print_results(std::ostream& out, const Config& config, const Results& results,
+                   Outputs& targets) {
     const std::vector<DetectionRows>& aggregates = results.detections;
     if (config.output_dir) {
-        std::filesystem::create_directories(*config.output_dir);
         // Every file is complete before any is renamed into place, so a failure leaves
         // none of this run's files rather than some.
-        std::vector<std::unique_ptr<AtomicFile>> files;
-        for (const auto& result : aggregates) {
-            files.push_back(std::make_unique<AtomicFile>(
-                *config.output_dir / output_file_name(*result.detection, config.format)));
-            print_aggregates(files.back()->stream(), config, {result});
-            files.back()->stream().flush();
-            if (!files.back()->stream())
-                files.back()->commit(); // throws the write error, naming the file
+        for (auto& [detection, file] : targets.per_detection) {
+            for (const auto& result : aggregates)
+                if (result.detection == detection)
+                    print_aggregates(file->stream(), config, {result});
+            file->stream().flush();
+            if (!file->stream())
+                file->commit(); // throws the write error, naming the file
         }
-        for (auto& file : files)
-            file->commit();
+        for (auto& entry : targets.per_detection)
+            entry.second->commit();
         return;
     }
-    std::unique_ptr<AtomicFile> file;
-    if (config.output)
-        file = std::make_unique<AtomicFile>(*config.output);
-    std::ostream& target = file ? file->stream() : out;
+    std::ostream& target = targets.file ? targets.file->stream() : out;
     if (config.events)
         print_timeline(target, config, results.timeline);
     else if (config.coverage)
         print_coverage(target, config, results.coverage);
     else
         print_aggregates(target, config, aggregates);
-    if (file)
-        file->commit();
+    if (targets.file)
+        targets.file->commit();
 }
 
 std::string plural(uint64_t n, std::string_view one, std::string_view many) {
@@ -175,9 +207,9 @@ std::string damage_of(const ReadStats& stats) {
 bool report_files(std::ostream& err, const Config& config, const ScanResult& scan) {
     bool failed = false;
     for (const auto& file : scan.files) {
-        auto path = file.path.string();
+        auto path = shown(file.path);
         if (!file.error.empty()) {
-            fmt::print(err, "wmihunt: error: {}: {}\n", path, file.error);
+            fmt::print(err, "wmihunt: error: {}: {}\n", path, terminal_escape(file.error));
             failed = true;
             continue;
         }
@@ -185,7 +217,7 @@ bool report_files(std::ostream& err, const Config& config, const ScanResult& sca
             fmt::print(err,
                        "wmihunt: note: {}: same bytes as {}, not read again (--keep-duplicates "
                        "reads it)\n",
-                       path, file.duplicate_of.string());
+                       path, shown(file.duplicate_of));
             continue;
         }
         if (auto damage = damage_of(file.stats); !damage.empty()) {
@@ -322,7 +354,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         return exit_clean;
     } catch (const CLI::ParseError& error) {
         fmt::print(err, "wmihunt: error: {}\nRun 'wmihunt --help' for the options.\n",
-                   error.what());
+                   terminal_escape(error.what()));
         return exit_error;
     }
 
@@ -333,7 +365,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         for (const Detection* detection : config.detections)
             compiled.emplace_back(*detection, config.default_exclusions);
     } catch (const UsageError& error) {
-        fmt::print(err, "wmihunt: error: {}\n", error.what());
+        fmt::print(err, "wmihunt: error: {}\n", terminal_escape(error.what()));
         return exit_error;
     }
     if (config.list_detections) {
@@ -344,7 +376,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         fmt::print(err,
                    "wmihunt: warning: {}: no selected detection has this field; the rule "
                    "has no effect\n",
-                   origin);
+                   terminal_escape(origin));
     // Only the process's own stdout and stderr can be terminals; streams given by a
     // caller (tests, an embedding program) never get colour or a progress line.
     bool out_is_terminal = &out == &std::cout && ::isatty(STDOUT_FILENO);
@@ -357,10 +389,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     const char* no_color = std::getenv("NO_COLOR");
     config.print.color = out_is_terminal && (no_color == nullptr || *no_color == '\0');
 
+    Outputs targets;
+    try {
+        targets = open_outputs(config);
+    } catch (const OutputError& error) {
+        fmt::print(err, "wmihunt: error: {}\n", terminal_escape(error.what()));
+        return exit_error;
+    }
+
     InputSet inputs = collect_inputs(config.paths);
     bool failed = false;
     for (const auto& problem : inputs.problems) {
-        fmt::print(err, "wmihunt: error: {}: {}\n", problem.path.string(), problem.reason);
+        fmt::print(err, "wmihunt: error: {}: {}\n", shown(problem.path),
+                   terminal_escape(problem.reason));
         failed = true;
     }
 
@@ -399,7 +440,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         // Partial results go only where nothing can mistake them for complete ones.
         bool to_files = config.output || config.output_dir;
         if (!to_files)
-            print_results(out, config, results);
+            print_results(out, config, results, targets);
         out.flush();
         auto complete = std::count_if(results.scan.files.begin(), results.scan.files.end(),
                                       [](const FileReport& f) { return !f.stats.interrupted; });
@@ -408,16 +449,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         return exit_interrupted;
     }
     bool printed = true;
+    errno = 0;
     try {
-        print_results(out, config, results);
+        print_results(out, config, results, targets);
     } catch (const std::exception& error) {
-        fmt::print(err, "wmihunt: error: {}\n", error.what());
+        fmt::print(err, "wmihunt: error: {}\n", terminal_escape(error.what()));
         printed = false;
     }
     out.flush();
     // A reader that stopped early (wmihunt ... | head) is not an error worth a message.
     if (!out && !output_closed()) {
-        fmt::print(err, "wmihunt: error: cannot write the results to standard output\n");
+        fmt::print(err, "wmihunt: error: cannot write the results to standard output: {}\n",
+                   errno != 0 ? std::strerror(errno) : "the write failed");
         return exit_error;
     }
 

@@ -72,10 +72,14 @@ void add_options(CLI::App& app, RawOptions& raw) {
                    "(one document) or jsonl (one object per line)")
         ->type_name("FORMAT")
         ->default_str("table");
-    app.add_option("-o,--output", raw.output, "Write the results to FILE instead of stdout")
+    app.add_option("-o,--output", raw.output,
+                   "Write the results to FILE instead of stdout (never an input or a file in a "
+                   "scanned folder; a device or FIFO is written in place, a link's target "
+                   "replaced)")
         ->type_name("FILE");
     app.add_option("--output-dir", raw.output_dir,
-                   "Write one file per detection into DIR (DIR/<detection>.csv, .json, .jsonl)")
+                   "Write one file per detection into DIR (DIR/<detection>.csv, .json, "
+                   ".jsonl); never an input folder, one inside it, or an input file's folder")
         ->type_name("DIR");
     app.add_option("-j,--threads", raw.threads, "Worker threads (default: one per core)")
         ->type_name("N");
@@ -97,8 +101,8 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_flag("--csv-flatten", raw.csv_flatten,
                  "Replace line breaks inside CSV cells (the 5861 Message) with spaces");
     app.add_option("--width", raw.width,
-                   "Fit tables into COLUMNS characters (default: the terminal's width; 0: cut "
-                   "each cell at 60)")
+                   "Fit tables into COLUMNS characters by cutting free text (default: the "
+                   "terminal's width, else free text cut at 60; 0: never cut)")
         ->type_name("COLUMNS");
     app.add_flag("-q,--quiet", raw.quiet, "No progress line and no summary on stderr");
     app.add_flag("--recover", raw.recover,
@@ -224,6 +228,8 @@ Config make_config(const RawOptions& raw) {
         if (config.format != Format::table)
             throw UsageError("--width only applies to tables (--format table)");
         config.print.table_width = static_cast<size_t>(raw.width);
+        if (raw.width == 0)
+            config.print.max_cell_width = 0;
         config.width_given = true;
     }
     config.quiet = raw.quiet;

@@ -7,36 +7,12 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 
 namespace wmihunt {
 
 namespace {
-
-// Length of the valid UTF-8 sequence starting at text[pos], or 0 when it is invalid.
-size_t utf8_sequence_length(std::string_view text, size_t pos) {
-    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(pos);
-    size_t length = lead < 0x80           ? 1
-                    : (lead >> 5) == 0x6  ? 2
-                    : (lead >> 4) == 0xE  ? 3
-                    : (lead >> 3) == 0x1E ? 4
-                                          : 0;
-    if (length == 0 || pos + length > text.size())
-        return 0;
-    for (size_t i = 1; i < length; ++i)
-        if ((byte(pos + i) & 0xC0) != 0x80)
-            return 0;
-    uint32_t cp = length == 1 ? lead : lead & (0x7F >> length);
-    for (size_t i = 1; i < length; ++i)
-        cp = (cp << 6) | (byte(pos + i) & 0x3F);
-    static constexpr uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_length[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    // C1 controls (U+0080..U+009F) can act as escape sequences on some terminals.
-    if (cp >= 0x80 && cp <= 0x9F)
-        return 0;
-    return length;
-}
 
 // Number of characters (code points) in an escaped, valid UTF-8 string.
 size_t display_width(std::string_view text) {
@@ -47,20 +23,96 @@ size_t display_width(std::string_view text) {
     return width;
 }
 
-std::string cut(const std::string& text, size_t max_width) {
-    if (display_width(text) <= max_width)
-        return text;
-    size_t width = 0;
+// Byte offset of the character after the first `count` characters of valid UTF-8 `text`.
+size_t offset_of(std::string_view text, size_t count) {
     size_t pos = 0;
-    while (pos < text.size() && width + 1 < max_width) {
-        size_t length = 1;
-        while (pos + length < text.size() &&
-               (static_cast<unsigned char>(text[pos + length]) & 0xC0) == 0x80)
-            ++length;
-        pos += length;
-        ++width;
+    for (size_t seen = 0; pos < text.size(); ++pos) {
+        if ((static_cast<unsigned char>(text[pos]) & 0xC0) != 0x80 && seen++ == count)
+            break;
     }
-    return text.substr(0, pos) + "…";
+    return pos;
+}
+
+// `text` cut to `max_width` characters by replacing part of it with "…". A third of what
+// stays is the head and the rest the tail, where what tells similar values apart usually
+// is (a query's condition, a file's name). When the first `shared` characters are also
+// another cell's, and what follows them fits with a head of 3, the tail is all of that
+// (the name after a consumer's class).
+std::string cut(const std::string& text, size_t max_width, size_t shared = 0) {
+    size_t width = display_width(text);
+    if (width <= max_width)
+        return text;
+    if (max_width == 0)
+        return "";
+    size_t keep = max_width - 1;
+    size_t tail = keep - keep / 3;
+    size_t differing = width - std::min(shared, width);
+    if (shared > 0 && differing > tail && differing + std::min<size_t>(3, keep / 3) <= keep)
+        tail = differing;
+    size_t head = keep - tail;
+    return text.substr(0, offset_of(text, head)) + "…" + text.substr(offset_of(text, width - tail));
+}
+
+// Characters two UTF-8 strings have in common at their start.
+size_t common_prefix(std::string_view a, std::string_view b) {
+    size_t bytes = static_cast<size_t>(
+        std::mismatch(a.begin(),
+                      a.begin() + static_cast<std::ptrdiff_t>(std::min(a.size(), b.size())),
+                      b.begin())
+            .first -
+        a.begin());
+    while (bytes > 0 && bytes < a.size() && (static_cast<unsigned char>(a[bytes]) & 0xC0) == 0x80)
+        --bytes; // not inside a character
+    return display_width(a.substr(0, bytes));
+}
+
+// For each row's cell in `column` (cells[0] is the header, 0 for it): the characters at
+// its start that it shares with the most similar other cell, its neighbour in sorted order.
+std::vector<size_t> shared_prefixes(const std::vector<std::vector<std::string>>& cells,
+                                    size_t column) {
+    std::vector<size_t> order;
+    for (size_t row = 1; row < cells.size(); ++row)
+        order.push_back(row);
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return cells[a][column] < cells[b][column]; });
+    std::vector<size_t> shared(cells.size());
+    for (size_t k = 1; k < order.size(); ++k) {
+        size_t n = common_prefix(cells[order[k - 1]][column], cells[order[k]][column]);
+        shared[order[k - 1]] = std::max(shared[order[k - 1]], n);
+        shared[order[k]] = std::max(shared[order[k]], n);
+    }
+    return shared;
+}
+
+// Columns whose cells are never cut: times, hosts, ids, counts and names wmihunt gives.
+bool never_cut(std::string_view column) {
+    static constexpr std::string_view names[] = {
+        "time",      "_time",     "firstTime",  "lastTime",     "count",
+        "host",      "dest",      "Computer",   "ComputerName", "event_id",
+        "EventCode", "record_id", "client_pid", "detection",    "field",
+        "first",     "last",      "files",      "records"};
+    return std::find(std::begin(names), std::end(names), column) != std::end(names);
+}
+
+// The narrowest width in [low, high] at which column `column`'s cut cells still differ
+// wherever its whole cells do (taken to grow with the width, as it nearly always does).
+size_t distinguishing_width(const std::vector<std::vector<std::string>>& cells, size_t column,
+                            const std::vector<size_t>& shared, size_t low, size_t high) {
+    auto distinct = [&](size_t width) {
+        std::set<std::string> seen;
+        for (size_t row = 1; row < cells.size(); ++row)
+            seen.insert(cut(cells[row][column], width, shared[row]));
+        return seen.size();
+    };
+    size_t whole = distinct(high);
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (distinct(mid) == whole)
+            high = mid;
+        else
+            low = mid + 1;
+    }
+    return low;
 }
 
 } // namespace
@@ -194,48 +246,6 @@ void write_timeline_csv(std::ostream& out, const std::vector<EventRow>& rows,
     }
 }
 
-std::string terminal_escape(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    for (size_t pos = 0; pos < value.size();) {
-        unsigned char c = static_cast<unsigned char>(value[pos]);
-        switch (c) {
-        case '\n':
-            out += "\\n";
-            ++pos;
-            continue;
-        case '\r':
-            out += "\\r";
-            ++pos;
-            continue;
-        case '\t':
-            out += "\\t";
-            ++pos;
-            continue;
-        case '\\':
-            out += "\\\\";
-            ++pos;
-            continue;
-        default:
-            break;
-        }
-        if (c < 0x20 || c == 0x7F) {
-            out += fmt::format("\\x{:02X}", c);
-            ++pos;
-            continue;
-        }
-        size_t length = utf8_sequence_length(value, pos);
-        if (length == 0) {
-            out += fmt::format("\\x{:02X}", c);
-            ++pos;
-            continue;
-        }
-        out.append(value.substr(pos, length));
-        pos += length;
-    }
-    return out;
-}
-
 namespace {
 
 // Prints `title`, then the header and cells aligned in columns (those in `right` aligned
@@ -257,29 +267,67 @@ void write_grid(std::ostream& out, const std::string& title, const std::vector<s
     for (const auto& row : rows) {
         std::vector<std::string> line;
         for (const auto& value : row)
-            line.push_back(cut(terminal_escape(value), options.max_cell_width));
+            line.push_back(terminal_escape(value));
         cells.push_back(std::move(line));
     }
     std::vector<size_t> widths(header.size());
     for (const auto& line : cells)
         for (size_t i = 0; i < line.size(); ++i)
             widths[i] = std::max(widths[i], display_width(line[i]));
+    // Only free-text columns are cut, none below `readable` characters (or its header).
+    // The first whose rows differ tells them apart: each of its cells keeps, within
+    // `telling` characters, what follows the start it shares with its most similar
+    // neighbour, and the column never gets so narrow that two of its cells look alike.
+    constexpr size_t readable = 16;
+    constexpr size_t telling = 32;
+    std::vector<size_t> floors(widths.size());
+    size_t telling_column = widths.size();
+    std::vector<size_t> shared;
+    for (size_t i = 0; i < widths.size(); ++i) {
+        if (never_cut(header[i])) {
+            floors[i] = widths[i];
+            continue;
+        }
+        size_t low = std::min(widths[i], std::max(readable, display_width(header[i])));
+        if (options.max_cell_width > 0 && options.table_width == 0)
+            widths[i] = std::max(low, std::min(widths[i], options.max_cell_width));
+        floors[i] = low;
+        if (telling_column < widths.size())
+            continue;
+        std::vector<size_t> prefixes = shared_prefixes(cells, i);
+        size_t differing = 0;
+        for (size_t row = 1; row < cells.size(); ++row) {
+            size_t width = display_width(cells[row][i]);
+            differing = std::max(differing, width - std::min(prefixes[row], width));
+        }
+        if (differing > 0) {
+            telling_column = i;
+            shared = std::move(prefixes);
+            size_t wanted = std::min(widths[i], std::max(low, std::min(differing + 4, telling)));
+            floors[i] = distinguishing_width(cells, i, shared, wanted, widths[i]);
+        }
+    }
     if (options.table_width > 0) {
-        constexpr size_t narrowest = 8;
+        // The widest free-text column loses a character until the table fits or every
+        // column is at its floor (then the line is wider than asked).
         size_t total = 2 * (widths.size() - 1);
         for (size_t width : widths)
             total += width;
         while (total > options.table_width) {
-            auto widest = std::max_element(widths.begin(), widths.end());
-            if (*widest <= narrowest)
+            size_t widest = widths.size();
+            for (size_t i = 0; i < widths.size(); ++i)
+                if (widths[i] > floors[i] &&
+                    (widest == widths.size() || widths[i] > widths[widest]))
+                    widest = i;
+            if (widest == widths.size())
                 break;
-            --*widest;
+            --widths[widest];
             --total;
         }
-        for (auto& line : cells)
-            for (size_t i = 0; i < line.size(); ++i)
-                line[i] = cut(line[i], widths[i]);
     }
+    for (size_t row = 0; row < cells.size(); ++row)
+        for (size_t i = 0; i < cells[row].size(); ++i)
+            cells[row][i] = cut(cells[row][i], widths[i], i == telling_column ? shared[row] : 0);
     auto print_line = [&](const std::vector<std::string>& line) {
         std::string text;
         for (size_t i = 0; i < line.size(); ++i) {

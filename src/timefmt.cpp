@@ -136,13 +136,13 @@ std::string format_time(int64_t ticks, TimeStyle style, const TimeZone& zone) {
         return style == TimeStyle::splunk ? format_splunk_time(ticks) : format_iso_time(ticks);
     int64_t offset = zone.offset_at(ticks);
     Civil c = to_civil(ticks + offset);
-    if (style == TimeStyle::splunk)
-        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.year, c.month, c.day, c.hour,
-                           c.minute, c.second);
     int64_t minutes = offset / (60 * ticks_per_second);
     char sign = minutes < 0 ? '-' : '+';
     if (minutes < 0)
         minutes = -minutes;
+    if (style == TimeStyle::splunk)
+        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", c.year, c.month,
+                           c.day, c.hour, c.minute, c.second, sign, minutes / 60, minutes % 60);
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:07}{}{:02}:{:02}", c.year, c.month,
                        c.day, c.hour, c.minute, c.second, c.fraction, sign, minutes / 60,
                        minutes % 60);

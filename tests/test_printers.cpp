@@ -33,7 +33,8 @@ TEST_CASE("write_csv prints Splunk's columns and CRLF-terminated records") {
 }
 
 TEST_CASE("terminal_escape never lets a control byte through") {
-    CHECK(terminal_escape("a\nb\tc\rd\\e") == "a\\nb\\tc\\rd\\\\e");
+    // Backslashes are text as logged (NT AUTHORITY\SYSTEM), not doubled.
+    CHECK(terminal_escape("a\nb\tc\rd\\e") == "a\\nb\\tc\\rd\\e");
     CHECK(terminal_escape("\x1b[31mred") == "\\x1B[31mred");
     CHECK(terminal_escape(std::string("nul\0x", 5)) == "nul\\x00x");
     CHECK(terminal_escape("\x7f") == "\\x7F");
@@ -43,26 +44,96 @@ TEST_CASE("terminal_escape never lets a control byte through") {
         CHECK(terminal_escape("\xc2\x9b") == "\\xC2\\x9B");          // U+009B CSI
         CHECK(terminal_escape("\xed\xa0\x80") == "\\xED\\xA0\\x80"); // a UTF-16 surrogate
     }
+    SECTION("bidirectional controls and invisible characters are shown by their code point") {
+        CHECK(terminal_escape("evil\u202Etxt.exe") ==
+              "evil\\u202Etxt.exe");                       // RIGHT-TO-LEFT OVERRIDE
+        CHECK(terminal_escape("a\u200Bb") == "a\\u200Bb"); // ZERO WIDTH SPACE
+        CHECK(terminal_escape("\u202A\u202B\u202C\u202D") == "\\u202A\\u202B\\u202C\\u202D");
+        CHECK(terminal_escape("\u2066\u2067\u2068\u2069") == "\\u2066\\u2067\\u2068\\u2069");
+        CHECK(terminal_escape("\u200E\u200F\u2028\uFEFF\u061C") ==
+              "\\u200E\\u200F\\u2028\\uFEFF\\u061C");
+        CHECK(terminal_escape("\u2010\u2030") == "\u2010\u2030"); // a hyphen, a per mille sign
+    }
+    SECTION("escaping an escaped text changes nothing more") {
+        std::string once = terminal_escape("\x1b]0;t\x07\n\u202E\xff\\x");
+        CHECK(once == "\\x1B]0;t\\x07\\n\\u202E\\xFF\\x");
+        CHECK(terminal_escape(once) == once);
+    }
+    SECTION("a file name: the same escaping") {
+        CHECK(shown(std::filesystem::path("logs/a\x1b[2J\nwmihunt: 0 files\u202E.evtx")) ==
+              "logs/a\\x1B[2J\\nwmihunt: 0 files\\u202E.evtx");
+    }
 }
 
 TEST_CASE("write_table titles each table, aligns, and cuts long cells with a marker") {
     const Detection& t = *find_detection("temporary");
-    std::vector<Row> rows = {{{"H", std::string(100, 'q')}, 12, 0, 0},
-                             {{"HOST-LONGER", "x\ny"}, 3, 0, 0}};
+    // 7 + 80 + 19 = 106 characters; cut to 20: 19 kept around the "…", 6 of them (a third)
+    // from the head and 13 from the tail.
+    std::string query = "SELECT " + std::string(80, 'q') + " WHERE Name='tail'";
+    std::vector<Row> rows = {{{"H", query}, 12, 0, 0}, {{"HOST-LONGER", "x\ny"}, 3, 0, 0}};
     std::ostringstream out;
     PrintOptions narrow;
     narrow.max_cell_width = 20;
     write_table(out, t, rows, narrow);
     std::string text = out.str();
     CHECK(text.find("WMI Temporary Event Subscription (temporary") == 0);
-    CHECK(text.find(std::string(19, 'q') + "…") != std::string::npos);
-    CHECK(text.find(std::string(20, 'q')) == std::string::npos);
+    CHECK(text.find("H             SELECT…E Name='tail'     12  1970-01-01T00:00:00") !=
+          std::string::npos);
     CHECK(text.find("x\\ny") != std::string::npos);
-    CHECK(text.find("1970-01-01T00:00:00") != std::string::npos);
     SECTION("an empty result says so") {
         std::ostringstream empty;
         write_table(empty, t, {});
         CHECK(empty.str().find(": 0 rows") != std::string::npos);
+    }
+    SECTION("no cutting at all with max_cell_width 0 (--width 0)") {
+        PrintOptions whole;
+        whole.max_cell_width = 0;
+        std::ostringstream all;
+        write_table(all, t, rows, whole);
+        CHECK(all.str().find(query + "     12") != std::string::npos);
+        CHECK(all.str().find("…") == std::string::npos);
+    }
+}
+
+TEST_CASE("write_table cuts free text only, and keeps what tells the rows apart") {
+    const Detection& p = *find_detection("permanent");
+    std::string message(300, 'm');
+    std::string host = "A-VERY-LONG-HOST-NAME-THAT-IS-NEVER-CUT";
+    int64_t t = 1697597144LL * 10'000'000; // 2023-10-18T02:45:44Z
+    std::vector<Row> rows = {
+        {{host, "ActiveScriptEventConsumer=\"KillProcess\"", message}, 123456, t, t},
+        {{host, "ActiveScriptEventConsumer=\"LaunchBeaconingBackdoor\"", message}, 1, t, t}};
+    PrintOptions options;
+    options.zone = TimeZone::named("Europe/Berlin");
+    for (size_t width : {40u, 80u, 120u, 200u}) {
+        CAPTURE(width);
+        options.table_width = width;
+        std::ostringstream out;
+        write_table(out, p, rows, options);
+        std::string text = out.str();
+        // Hosts, counts and times (with the zone's offset) whole at every width.
+        CHECK(text.find(host) != std::string::npos);
+        CHECK(text.find("123456") != std::string::npos);
+        CHECK(text.find("2023-10-18T04:45:44+02:00  2023-10-18T04:45:44+02:00") !=
+              std::string::npos);
+        // The consumer column keeps what follows the class its rows share, so both names
+        // stay readable at every width: at its floor of 24 + 4 = 28 characters (24 differ
+        // after ActiveScriptEventConsumer=" in the longer one), "Act…" and those 24.
+        CHECK(text.find("KillProcess\"") != std::string::npos);
+        CHECK(text.find("LaunchBeaconingBackdoor\"") != std::string::npos);
+        if (width <= 120)
+            CHECK(text.find("  Act…LaunchBeaconingBackdoor\"  ") != std::string::npos);
+        if (width == 200) {
+            // 200 - (39 + 6 + 25 + 25 + 5 * 2) = 95 columns for consumer (51 wide) and
+            // Message (300): the Message is cut to 51 first, then the widest of the two
+            // (the left one on a tie) loses one at a time: 47 and 48. A 48-character
+            // cut keeps 47: 15 before the "…", 32 after; the consumer at 47 keeps 15 and 31.
+            CHECK(text.find("ActiveScriptEventConsumer=\"KillProcess\"") != std::string::npos);
+            CHECK(text.find("ActiveScriptEve…sumer=\"LaunchBeaconingBackdoor\"") !=
+                  std::string::npos);
+            CHECK(text.find(std::string(15, 'm') + "…" + std::string(32, 'm') + "  ") !=
+                  std::string::npos);
+        }
     }
 }
 

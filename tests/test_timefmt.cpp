@@ -92,7 +92,10 @@ TEST_CASE("format_time prints wall time and offset of the zone") {
     CHECK(format_time(t, TimeStyle::iso, {}) == "2022-03-10T19:51:17.6765192Z");
     TimeZone berlin = TimeZone::named("Europe/Berlin");
     CHECK(berlin.name() == "Europe/Berlin");
-    CHECK(format_time(t, TimeStyle::splunk, berlin) == "2022-03-10T20:51:17");
+    // Outside UTC even Splunk's style carries the offset: a wall time alone is ambiguous.
+    CHECK(format_time(t, TimeStyle::splunk, berlin) == "2022-03-10T20:51:17+01:00");
+    CHECK(format_time(t, TimeStyle::splunk, TimeZone::named("America/St_Johns")) ==
+          "2022-03-10T16:21:17-03:30");
     CHECK(format_time(t, TimeStyle::iso, berlin) == "2022-03-10T20:51:17.6765192+01:00");
     CHECK(format_time(t, TimeStyle::iso, TimeZone::named("America/St_Johns")) ==
           "2022-03-10T16:21:17.6765192-03:30");

@@ -4,6 +4,7 @@
 #include "wmihunt/aggregator.hpp"
 #include "wmihunt/coverage.hpp"
 #include "wmihunt/detection.hpp"
+#include "wmihunt/escape.hpp"
 #include "wmihunt/timefmt.hpp"
 #include "wmihunt/timeline.hpp"
 
@@ -24,8 +25,8 @@ struct PrintOptions {
     TimeStyle time_style = TimeStyle::splunk;
     TimeZone zone;
     CsvOptions csv;
-    size_t max_cell_width = 60; // table cells longer than this are cut with "…"
-    size_t table_width = 0;     // when non-zero, the widest cells shrink to fit it
+    size_t max_cell_width = 60; // free-text cells longer than this are cut with "…"; 0: never
+    size_t table_width = 0;     // when non-zero, the widest free-text cells shrink to fit it
     bool color = false;         // table titles in bold (only for a terminal without NO_COLOR)
 };
 
@@ -57,14 +58,17 @@ const std::vector<std::string_view>& timeline_columns();
 void write_timeline_csv(std::ostream& out, const std::vector<EventRow>& rows,
                         const PrintOptions& options);
 
-// `value` made safe and single-line for a terminal: backslash, C0/C1 control characters,
-// DEL and invalid UTF-8 are shown as \n, \t, \r, \\, \xHH escapes, so no byte from a log
-// can move the cursor or send an escape sequence.
-std::string terminal_escape(std::string_view value);
-
-// A titled, aligned table. Cells are escaped with terminal_escape and cut to
-// options.max_cell_width characters with a trailing "…" when longer; with a table_width,
-// the widest cells are cut further until each line fits it (never below 8 characters).
+// A titled, aligned table. Cells are shown as logged, escaped with terminal_escape. Only
+// free-text cells are ever cut, never times, hosts, ids, counts or detection names: a cut
+// cell keeps a third of its width at the head and the rest at the tail, around a "…".
+// The first free-text column whose rows differ tells them apart: there a cell whose start
+// is shared with another keeps all that follows it when it fits (the name after
+// ActiveScriptEventConsumer=), and the column is never cut below 32 characters (or what
+// that difference needs, at least 16) nor so far that two of its cells look alike.
+// With a table_width, the widest free-text column loses a character at a time until the
+// table fits or every column is at its floor (16 characters, or its header): a table that
+// cannot fit is wider. Without one, free-text cells are cut to max_cell_width; 0 means no
+// cutting at all.
 void write_table(std::ostream& out, const Detection& detection, const std::vector<Row>& rows,
                  const PrintOptions& options = {});
 

@@ -44,7 +44,8 @@ class TimeZone {
 };
 
 enum class TimeStyle {
-    splunk,        // %Y-%m-%dT%H:%M:%S, truncated to the second, no zone shown
+    splunk,        // %Y-%m-%dT%H:%M:%S, truncated to the second; in UTC no zone shown (as
+                   // Splunk), in any other zone followed by its offset: ...T04:45:44+02:00
     iso,           // ISO-8601 with 7 fraction digits and the offset: ...T02:45:44.3067909Z / +02:00
     splunk_export, // Splunk's exported _time: %Y-%m-%dT%H:%M:%S.%3N and the offset, always
                    // as +HH:MM (...T02:45:44.306+00:00); milliseconds truncated

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Output safety of the real binary: atomic output files, a closed pipe, SIGINT, symlink
-loops, and evidence left untouched.
+"""Output safety of the real binary: outputs refused where they would write over evidence,
+devices, FIFOs and links kept, atomic output files, errors named before the scan, a closed
+pipe, SIGINT, symlink loops, escaped file names, and evidence left untouched.
 
 usage: output_safety.py WMIHUNT SAMPLES_DIR   (exits 77, skipped, when SAMPLES_DIR is absent)
 """
@@ -10,9 +11,11 @@ import re
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from checks import SKIPPED, expect, failures, samples_absent
@@ -56,6 +59,137 @@ def main():
     triage = os.path.join(samples, "triage", "Win10-APTSimulatorVM")
 
     with tempfile.TemporaryDirectory() as tmp:
+        csv_args = ["-f", "csv", "-d", "permanent", "--no-default-exclusions"]
+        expected_csv = run(wmihunt, *csv_args, server)[1]
+
+        # An output that would write over evidence is refused before anything is read:
+        # exit 2, one line on stderr (no summary: nothing was scanned), and every byte and
+        # mtime of the evidence as it was. The log is read-only, as evidence often is.
+        ev = os.path.join(tmp, "ev")
+        os.makedirs(os.path.join(ev, "host"))
+        evidence = os.path.join(ev, "evidence.evtx")
+        shutil.copyfile(server, evidence)
+        shutil.copyfile(server, os.path.join(ev, "host", "OTHER.evtx"))
+        os.chmod(evidence, 0o444)
+        alias = os.path.join(tmp, "alias.evtx")
+        os.symlink(evidence, alias)
+        hard = os.path.join(tmp, "hard.evtx")
+        os.link(evidence, hard)
+        before = tree_state(ev)
+        for args in (["-o", evidence, evidence],
+                     ["-o", alias, evidence],
+                     ["-o", hard, evidence],
+                     ["-f", "json", "-o", os.path.join(ev, "host", "OTHER.evtx"), ev],
+                     ["-o", os.path.join(ev, "report.txt"), ev],
+                     ["-o", os.path.join(ev, "..", "ev", "host", "new.csv"), os.path.join(ev, "host")],
+                     ["-f", "csv", "--output-dir", ev, evidence],
+                     ["-f", "csv", "--output-dir", ev, ev],
+                     ["-f", "csv", "--output-dir", os.path.join(ev, "host", "out"), ev]):
+            code, out, err = run(wmihunt, *args)
+            expect(f"{' '.join(args[:-1])} (input {args[-1]}): refused, exit 2, nothing read or changed",
+                   code == 2 and out == "" and err.startswith("wmihunt: error: ") and "refused" in err
+                   and err.count("\n") == 1 and tree_state(ev) == before
+                   and sorted(os.listdir(tmp)) == ["alias.evtx", "ev", "hard.evtx"], f"{code}\n{err}")
+
+        # A device is written in place, never replaced; a full one is an error with the reason.
+        code, out, err = run(wmihunt, "-o", "/dev/full", server)
+        expect("-o /dev/full: exit 2 naming it and the reason",
+               code == 2 and "wmihunt: error: cannot write /dev/full: No space left on device\n" in err, err)
+        expect("... and /dev/full is still a character device", stat.S_ISCHR(os.stat("/dev/full").st_mode))
+        code, out, err = run(wmihunt, "-o", "/dev/null", server)
+        expect("-o /dev/null: findings (exit 1), /dev/null still a character device",
+               code == 1 and stat.S_ISCHR(os.stat("/dev/null").st_mode), err)
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run([wmihunt, server], stdout=full, stderr=subprocess.PIPE, timeout=300)
+        expect("stdout on a full device: exit 2 with the reason",
+               proc.returncode == 2 and "wmihunt: error: cannot write the results to standard output: "
+               "No space left on device\n" in proc.stderr.decode(), proc.stderr.decode())
+
+        # A FIFO is streamed into: its reader gets the whole output.
+        fifo = os.path.join(tmp, "results.fifo")
+        os.mkfifo(fifo)
+        received = {}
+
+        def read_fifo():
+            with open(fifo, "rb") as f:
+                received["data"] = f.read()
+        reader = threading.Thread(target=read_fifo)
+        reader.start()
+        code, out, err = run(wmihunt, *csv_args, "-o", fifo, server)
+        reader.join(60)
+        expect("-o FIFO: the reader gets the same bytes as stdout, the FIFO stays",
+               code == 1 and received.get("data", b"").decode() == expected_csv and expected_csv
+               and stat.S_ISFIFO(os.lstat(fifo).st_mode), f"{code} {err}")
+        os.remove(fifo)
+
+        # A symbolic link: its target is written, the link stays a link.
+        reports = os.path.join(tmp, "reports")
+        os.makedirs(reports)
+        real = os.path.join(reports, "real.csv")
+        with open(real, "w") as f:
+            f.write("old\n")
+        link = os.path.join(tmp, "link.csv")
+        os.symlink(real, link)
+        code, out, err = run(wmihunt, *csv_args, "-o", link, server)
+        expect("-o LINK: the link's target holds the results, the link is kept, no temporary left",
+               code == 1 and os.path.islink(link) and os.readlink(link) == real
+               and open(real, newline="").read() == expected_csv and os.listdir(reports) == ["real.csv"], err)
+        os.remove(link)
+        shutil.rmtree(reports)
+
+        # Temporaries are new files under random names: links planted at the names a
+        # predictable scheme (.NAME.wmihunt-PID.tmp) would use for the next 2000 process
+        # ids lead nowhere, and a link at a name never redirects the write (the random
+        # draws and O_EXCL|O_NOFOLLOW themselves are tested in test_output.cpp).
+        planted = os.path.join(tmp, "planted")
+        os.makedirs(planted)
+        victim = os.path.join(tmp, "victim.txt")
+        with open(victim, "w") as f:
+            f.write("precious\n")
+        first = os.getpid()
+        for pid in range(first, first + 2000):
+            os.symlink(victim, os.path.join(planted, f".out.csv.wmihunt-{pid}.tmp"))
+        code, out, err = run(wmihunt, *csv_args, "-o", os.path.join(planted, "out.csv"), server)
+        expect("planted links at predictable temporary names: never followed",
+               code == 1 and open(victim).read() == "precious\n"
+               and open(os.path.join(planted, "out.csv"), newline="").read() == expected_csv
+               and len(os.listdir(planted)) == 2001, err)
+        shutil.rmtree(planted)
+        os.remove(victim)
+
+        # A target that cannot be written is an error before the scan, in wmihunt's words.
+        missing = os.path.join(tmp, "missing", "x.csv")
+        for args, message in ((["-o", missing], f"cannot write {missing}: No such file or directory"),
+                              (["-f", "csv", "--output-dir", "/dev/full/x"],
+                               "--output-dir /dev/full/x: cannot create the folder: Not a directory"),
+                              (["-o", tmp], f"cannot write {tmp}: Is a directory")):
+            code, out, err = run(wmihunt, *args, server)
+            expect(f"{' '.join(args)}: one line naming the target and the reason, before the scan",
+                   code == 2 and err == f"wmihunt: error: {message}\n", err)
+
+        # File names are escaped on stderr and in tables: ESC, BEL, a newline that would
+        # forge a summary line, U+202E (right-to-left override) and an invalid UTF-8 byte.
+        names = os.path.join(tmp, "names")
+        os.makedirs(names)
+        evil = "evil\x1b]0;owned\x07\nwmihunt: 0 files read\u202e\udcff.evtx"
+        shown = "evil\\x1B]0;owned\\x07\\nwmihunt: 0 files read\\u202E\\xFF.evtx"
+        shutil.copyfile(server, os.path.join(names, "a.evtx"))
+        shutil.copyfile(server, os.path.join(names, evil))
+        proc = subprocess.run([wmihunt, names], capture_output=True, timeout=300)
+        err = proc.stderr.decode("utf-8", "surrogateescape")
+        expect("a hostile file name on stderr: escaped, every line wmihunt's own",
+               proc.returncode == 1 and shown in err and "\x1b" not in err and "\x07" not in err
+               and "\u202e" not in err and "\udcff" not in err
+               and all(line.startswith("wmihunt: ") for line in err.splitlines()), err)
+        proc = subprocess.run([wmihunt, "--events", "--keep-duplicates", "--width", "0", names],
+                              capture_output=True, timeout=300)
+        out = proc.stdout.decode("utf-8", "surrogateescape")
+        expect("... and in the --events table",
+               proc.returncode == 1
+               and out.count(os.path.join(names, shown)) == out.count(os.path.join(names, "a.evtx")) > 0
+               and "\x1b" not in out and "\u202e" not in out and "\udcff" not in out, out)
+        shutil.rmtree(names)
+
         # Atomic output: a write that fails midway leaves neither the target nor a temporary,
         # and an earlier file under the target name is left as it was.
         out_dir = os.path.join(tmp, "out")

@@ -42,8 +42,11 @@ std::string render(const MofValue& value) {
     if (value.kind != Kind::array)
         return value.text;
     std::string out;
-    for (const MofValue& item : value.items)
-        out += (out.empty() ? "" : ",") + render(item);
+    for (const MofValue& item : value.items) {
+        if (!out.empty())
+            out += ',';
+        out += render(item);
+    }
     return out;
 }
 

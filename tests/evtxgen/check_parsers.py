@@ -42,6 +42,7 @@ except ImportError:
     sys.exit(77)
 
 # EVTX value types whose text differs between parsers only by convention.
+TYPE_BOOL = 0x0D
 TYPE_BINARY = 0x0E
 TYPE_GUID = 0x0F
 
@@ -87,6 +88,8 @@ def value_matches(expected, vtype, got, parser):
         return True
     if vtype == TYPE_GUID:
         return got.lower() == expected.lower()
+    if vtype == TYPE_BOOL:  # Windows renders "true"/"false", python-evtx "True"/"False"
+        return got.lower() == expected
     if vtype == TYPE_BINARY:
         raw = bytes.fromhex(expected)
         return got.upper() == expected.upper() or got == base64.b64encode(raw).decode("ascii")

@@ -26,6 +26,7 @@ TEST_CASE("sizes and profiles", "[corpus]") {
     CHECK_THROWS_AS(parse_size("1T"), std::invalid_argument);
     CHECK_THROWS_AS(parse_size("M"), std::invalid_argument);
     CHECK(parse_profile("wmi") == CorpusProfile::Wmi);
+    CHECK(parse_profile("sysmon") == CorpusProfile::Sysmon);
     CHECK_THROWS_AS(parse_profile("all"), std::invalid_argument);
 }
 
@@ -78,5 +79,25 @@ TEST_CASE("a small triage corpus", "[corpus]") {
         CHECK(slurp(o.out / "truth.temporary.all.csv") ==
               slurp(again.out / "truth.temporary.all.csv"));
     }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a small sysmon corpus", "[corpus]") {
+    const auto dir = std::filesystem::temp_directory_path() / "evtxgen_test_corpus_sysmon";
+    std::filesystem::remove_all(dir);
+    CorpusOptions o;
+    o.profile = CorpusProfile::Sysmon;
+    o.size = 3ULL * 2 * 1024 * 1024;
+    o.hosts = 3;
+    o.seed = 4;
+    o.out = dir;
+    const CorpusReport r = write_corpus(o);
+    CHECK(r.files == 3);
+    for (const char* host : {"WKS-0000", "WKS-0001", "WKS-0002"})
+        CHECK(std::filesystem::exists(dir / host / "Microsoft-Windows-Sysmon%4Operational.evtx"));
+    CHECK(slurp(dir / "truth.sysmon-persistence.csv")
+              .starts_with("dest,User,Destination,count,firstTime,lastTime\n"));
+    CHECK(slurp(dir / "truth.permanent-sysmon.csv")
+              .starts_with("_time,dest,user,Operation,EventType,Query,Consumer,Filter\n"));
     std::filesystem::remove_all(dir);
 }

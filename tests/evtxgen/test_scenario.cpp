@@ -3,10 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "binxml.hpp"
 #include "scenario.hpp"
 
 using namespace evtxgen;
@@ -124,4 +126,64 @@ TEST_CASE("scenario output", "[scenario]") {
         CHECK(slurp(paths[1]) == first);
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Sysmon schema layouts", "[scenario]") {
+    SECTION("WMI events: RuleName first from schema 4.20 on, absent in 4.00") {
+        const EventSpec& old_20 = *find_event_spec("sysmon20", "4.00");
+        const EventSpec& new_20 = *find_event_spec("sysmon20", "4.90");
+        CHECK(old_20.fields.size() == 7);
+        CHECK(old_20.fields[0].name == "EventType");
+        CHECK(new_20.fields.size() == 8);
+        CHECK(new_20.fields[0].name == "RuleName");
+        CHECK(field_index(*find_event_spec("sysmon21", "4.20"), "Filter") == 6);
+        CHECK(find_event_spec("sysmon20") == &new_20); // the newest schema is the default
+        CHECK(find_event_spec("sysmon20", "9.99") == nullptr);
+        for (auto kind : {"sysmon19", "sysmon20", "sysmon21"}) {
+            CHECK(find_event_spec(kind, "4.00")->version == 3);
+            CHECK(find_event_spec(kind, "4.00")->task == find_event_spec(kind, "4.00")->event_id);
+        }
+    }
+    SECTION("noise events: fields added by later schemas, typed values") {
+        CHECK(find_event_spec("sysmon1", "4.00")->fields.size() == 20);
+        CHECK(find_event_spec("sysmon1", "4.20")->fields.size() == 21);
+        const EventSpec& p = *find_event_spec("sysmon1", "4.90");
+        CHECK(p.fields.size() == 23);
+        CHECK(p.fields.back().name == "ParentUser");
+        const EventSpec& n = *find_event_spec("sysmon3", "4.90");
+        CHECK(n.fields[static_cast<std::size_t>(field_index(n, "DestinationPort"))].type ==
+              ValueType::UInt16);
+        CHECK(n.fields[static_cast<std::size_t>(field_index(n, "Initiated"))].type ==
+              ValueType::Bool);
+        CHECK(field_index(*find_event_spec("sysmon11", "4.20"), "User") < 0);
+        CHECK(field_index(*find_event_spec("sysmon11", "4.90"), "User") == 7);
+    }
+    SECTION("each schema has its own data template") {
+        TemplateRegistry templates;
+        CHECK(templates.data_template(*find_event_spec("sysmon20", "4.00")).guid !=
+              templates.data_template(*find_event_spec("sysmon20", "4.20")).guid);
+    }
+    SECTION("a scenario event names its schema; values follow that layout") {
+        json j = base();
+        j["events"] = json::parse(R"([{"kind": "sysmon3", "schema": "4.00", "host": "H1",
+            "values": {"DestinationPort": 21, "Initiated": false}}])");
+        const auto events = generate_events(parse_scenario(j, "x"));
+        const auto it = std::find_if(events.begin(), events.end(),
+                                     [](const Event& ev) { return ev.spec->provider == &kSysmon; });
+        REQUIRE(it != events.end());
+        const Event& e = *it;
+        REQUIRE(e.spec == find_event_spec("sysmon3", "4.00"));
+        CHECK(value_text(
+                  e.values[static_cast<std::size_t>(field_index(*e.spec, "DestinationPort"))]) ==
+              "21");
+        CHECK(value_text(e.values[static_cast<std::size_t>(field_index(*e.spec, "Initiated"))]) ==
+              "false");
+        j["events"][0]["schema"] = "4.10";
+        CHECK_THROWS_WITH(parse_scenario(j, "x"), Catch::Contains("no Sysmon schema '4.10'"));
+        j["events"][0]["schema"] = "4.00";
+        j["events"][0]["values"] = json::parse(R"({"RuleName": "x"})");
+        CHECK_THROWS_WITH(parse_scenario(j, "x"), Catch::Contains("no field 'RuleName'"));
+        j["events"][0]["values"] = json::parse(R"({"Initiated": 1})");
+        CHECK_THROWS_WITH(parse_scenario(j, "x"), Catch::Contains("expected true or false"));
+    }
 }

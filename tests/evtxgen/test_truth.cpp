@@ -105,3 +105,62 @@ TEST_CASE("truth rows", "[truth]") {
                                            "Consumer\"\"\",") != std::string::npos);
     }
 }
+
+TEST_CASE("Sysmon truth rows", "[truth]") {
+    Rng rng(2);
+    Truth truth;
+    // One event of `kind` in Sysmon schema `schema`, its fields set by name.
+    auto add = [&](const char* kind, const char* schema, const char* host, const char* when,
+                   std::vector<std::pair<std::string_view, std::string>> fields) {
+        Event e;
+        fill_default_event(*find_event_spec(kind, schema), host, parse_iso_filetime(when), rng, e);
+        for (const auto& [name, text] : fields) {
+            const int i = field_index(*e.spec, name);
+            REQUIRE(i >= 0);
+            e.values[static_cast<std::size_t>(i)] = Value::string(text);
+        }
+        truth.add(e);
+    };
+    const std::string dest = " \"c:\\\\a.exe, \"\"x\"\"\"";
+    add("sysmon20", "4.00", "H", "2024-01-01T00:00:05.9990000Z",
+        {{"User", "U"}, {"Destination", dest}});
+    add("sysmon20", "4.90", "H", "2024-01-01T00:00:01.0000000Z",
+        {{"User", "U"}, {"Destination", dest}});
+    add("sysmon20", "4.20", "H", "2024-01-01T00:00:02.0000000Z",
+        {{"User", ""}, {"Destination", "d"}});
+    add("sysmon20", "4.20", "H", "2024-01-01T00:00:02.0000000Z",
+        {{"User", "U"}, {"Destination", ""}});
+    add("sysmon20", "4.20", "\xC3\x96", "2024-01-01T00:00:03.0000000Z",
+        {{"User", "U"}, {"Destination", "d"}});
+    add("sysmon19", "4.20", "H", "2024-01-01T00:00:03.0000000Z", {{"User", "U"}});
+    add("sysmon3", "4.90", "H", "2024-01-01T00:00:03.0000000Z", {{"User", "U"}});
+    add("sysmon21", "4.00", "H", "2024-01-01T00:00:07.1239999Z",
+        {{"User", "U"}, {"Consumer", "b"}, {"Filter", "f"}});
+    add("sysmon21", "4.90", "H", "2024-01-01T00:00:07.1239999Z",
+        {{"User", "U"}, {"Consumer", "a"}, {"Filter", "f"}});
+    add("sysmon21", "4.20", "H", "2024-01-01T00:00:09.0000000Z",
+        {{"User", ""}, {"Consumer", "c,\"d\""}, {"Filter", "f"}});
+    SECTION("sysmon-persistence: by Computer, User, Destination; empty ones dropped; bytes order") {
+        // Derivation: the two events (H, U, dest) at 00:00:05.999 and 00:00:01 give count 2,
+        // first 00:00:01, last 00:00:05 (truncated); the events with an empty User or
+        // Destination give no row; "\xC3\x96" (Ö) sorts after "H" as UTF-8 bytes.
+        CHECK(truth.sysmon_persistence_csv() ==
+              "dest,User,Destination,count,firstTime,lastTime\n"
+              "H,U,\" \"\"c:\\\\a.exe, \"\"\"\"x\"\"\"\"\"\"\",2,2024-01-01T00:00:01,"
+              "2024-01-01T00:00:05\n"
+              "\xC3\x96,U,d,1,2024-01-01T00:00:03,2024-01-01T00:00:03\n");
+    }
+    SECTION("permanent-sysmon: one row per event 21, newest first, ties by the other columns") {
+        // Both 00:00:07.1239999 events print .123 (truncated); at the same time the row with
+        // Consumer "a" comes before "b". Query is always empty; an empty user stays.
+        CHECK(truth.permanent_sysmon_csv() ==
+              "_time,dest,user,Operation,EventType,Query,Consumer,Filter\n"
+              "2024-01-01T00:00:09.000+00:00,H,,Created,WmiBindingEvent,,\"c,\"\"d\"\"\",f\n"
+              "2024-01-01T00:00:07.123+00:00,H,U,Created,WmiBindingEvent,,a,f\n"
+              "2024-01-01T00:00:07.123+00:00,H,U,Created,WmiBindingEvent,,b,f\n");
+    }
+    SECTION("Splunk's export time: milliseconds truncated") {
+        CHECK(splunk_export_time(parse_iso_filetime("2024-01-01T23:59:59.9999999Z")) ==
+              "2024-01-01T23:59:59.999+00:00");
+    }
+}

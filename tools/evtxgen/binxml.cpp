@@ -248,7 +248,10 @@ const Template& TemplateRegistry::system_template(const EventSpec& spec,
 const Template& TemplateRegistry::data_template(const EventSpec& spec) {
     auto it = m_data.find(&spec);
     if (it == m_data.end()) {
-        const std::string key = fmt::format("data|{}|{}", spec.provider->name, spec.event_id);
+        // Each Sysmon schema version has its own manifest template for an event id.
+        std::string key = fmt::format("data|{}|{}", spec.provider->name, spec.event_id);
+        if (!spec.sysmon_schema.empty())
+            key += fmt::format("|{}", spec.sysmon_schema);
         it = m_data.emplace(&spec, make_template(key, data_tree(spec))).first;
     }
     return *it->second;

@@ -43,8 +43,8 @@ int run_cli(int argc, char** argv) {
     std::string corpus_out;
     bool corpus_manifest = false;
     auto* corpus = app.add_subcommand("corpus", "write a benchmark corpus and its truth files");
-    corpus->add_option("--profile", profile, "triage or wmi")
-        ->check(CLI::IsMember({"triage", "wmi"}));
+    corpus->add_option("--profile", profile, "triage, wmi or sysmon")
+        ->check(CLI::IsMember({"triage", "wmi", "sysmon"}));
     corpus->add_option("--size", size, "total size, e.g. 200M or 1G")->required();
     corpus->add_option("--hosts", hosts, "number of hosts (default 4)");
     corpus->add_option("--seed", seed, "random seed (default 1)");

@@ -38,6 +38,22 @@ struct LogPlan {
     bool first_in_series;
 };
 
+// Sysmon/Operational of a host running Sysmon schema `schema`: dense process (1), network
+// (3) and file (11) events; the WMI events 19/20/21 together 3 in 30,000 records.
+std::vector<Mix> sysmon_mix(std::string_view schema) {
+    std::vector<Mix> mix;
+    const std::pair<std::string_view, std::uint64_t> weights[] = {
+        {"sysmon1", 9999}, {"sysmon3", 12000}, {"sysmon11", 7998},
+        {"sysmon19", 1},   {"sysmon20", 1},    {"sysmon21", 1}};
+    for (const auto& [kind, weight] : weights) {
+        const EventSpec* s = find_event_spec(kind, schema);
+        if (s == nullptr)
+            throw std::logic_error("missing Sysmon kind");
+        mix.push_back({s, weight});
+    }
+    return mix;
+}
+
 // Splits `total` bytes of channel log `base` into files of at most `max_file` bytes:
 // Archive-<base>-1.evtx ... (oldest) and <base>.evtx (newest), as a collected folder has them.
 void add_series(std::vector<LogPlan>& plans, std::string_view base, std::uint64_t total,
@@ -107,6 +123,38 @@ void malicious_event(std::size_t host_index, std::uint64_t n, bool permanent, Ev
     }
 }
 
+// Attacker activity in a Sysmon log: host `host_index`'s CommandLineEventConsumer, its
+// filter and their binding, created, sometimes modified, deleted; as a domain user.
+void malicious_sysmon_event(std::size_t host_index, Event& e, Rng& rng) {
+    const std::string consumer = fmt::format("Updater{}", host_index % 5);
+    const std::string filter = fmt::format("BootTrigger{}", host_index % 3);
+    auto set = [&](std::string_view name, std::string text) {
+        const int i = field_index(*e.spec, name);
+        if (i >= 0)
+            e.values[static_cast<std::size_t>(i)].text = std::move(text);
+    };
+    const std::uint64_t r = rng.below(10);
+    set("Operation", r < 6 ? "Created" : (r < 8 ? "Modified" : "Deleted"));
+    set("User", fmt::format("CORP\\adm{}", host_index % 4));
+    switch (e.spec->event_id) {
+    case 19:
+        set("Name", fmt::format(" \"{}\"", filter));
+        set("Query", " \"SELECT * FROM __InstanceModificationEvent WITHIN 60 WHERE "
+                     "TargetInstance ISA 'Win32_PerfFormattedData_PerfOS_System'\"");
+        break;
+    case 20:
+        set("Name", fmt::format(" \"{}\"", consumer));
+        set("Type", "Command Line");
+        set("Destination",
+            fmt::format(" \"powershell.exe -NoP -W Hidden -Enc SQBFAFgA{}\"", host_index % 7));
+        break;
+    default:
+        set("Consumer", fmt::format(" \"CommandLineEventConsumer.Name=\\\"{}\\\"\"", consumer));
+        set("Filter", fmt::format(" \"__EventFilter.Name=\\\"{}\\\"\"", filter));
+        break;
+    }
+}
+
 std::string host_name(std::size_t i) {
     return i % 8 == 7 ? fmt::format("SRV-{:03}.corp.example", i) : fmt::format("WKS-{:04}", i);
 }
@@ -142,7 +190,9 @@ CorpusProfile parse_profile(std::string_view text) {
         return CorpusProfile::Triage;
     if (text == "wmi")
         return CorpusProfile::Wmi;
-    throw std::invalid_argument(fmt::format("unknown profile '{}' (triage or wmi)", text));
+    if (text == "sysmon")
+        return CorpusProfile::Sysmon;
+    throw std::invalid_argument(fmt::format("unknown profile '{}' (triage, wmi or sysmon)", text));
 }
 
 CorpusReport write_corpus(const CorpusOptions& o) {
@@ -177,6 +227,11 @@ CorpusReport write_corpus(const CorpusOptions& o) {
                        false);
             add_series(plans, "System", rest - security, 100 * kMiB, {{&spec("system7036"), 1}},
                        390, false);
+        } else if (o.profile == CorpusProfile::Sysmon) {
+            // Hosts run different Sysmon versions, so a corpus mixes the schema layouts.
+            const std::string_view schema = kSysmonSchemas[h % std::size(kSysmonSchemas)];
+            add_series(plans, "Microsoft-Windows-Sysmon%4Operational", per_host, 64 * kMiB,
+                       sysmon_mix(schema), 900, true);
         } else {
             add_series(plans, "Microsoft-Windows-WMI-Activity%4Operational", per_host, kMiB,
                        wmi_mix(), 715, true);
@@ -210,6 +265,9 @@ CorpusReport write_corpus(const CorpusOptions& o) {
                 if (plan.malicious_wmi && (s.event_id == 5860 || s.event_id == 5861) &&
                     rng.chance(150))
                     malicious_event(h, malicious_n++, s.event_id == 5861, e, rng);
+                if (plan.malicious_wmi && s.provider == &kSysmon && s.event_id >= 19 &&
+                    rng.chance(500))
+                    malicious_sysmon_event(h, e, rng);
                 const std::uint64_t id = writer.write(e);
                 truth.add(e);
                 ++report.records;
@@ -233,6 +291,8 @@ CorpusReport write_corpus(const CorpusOptions& o) {
     write("truth.permanent.csv", truth.permanent_csv(true));
     write("truth.temporary.all.csv", truth.temporary_csv(false));
     write("truth.permanent.all.csv", truth.permanent_csv(false));
+    write("truth.sysmon-persistence.csv", truth.sysmon_persistence_csv());
+    write("truth.permanent-sysmon.csv", truth.permanent_sysmon_csv());
     return report;
 }
 

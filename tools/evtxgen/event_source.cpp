@@ -82,6 +82,158 @@ std::string utc_time_text(std::uint64_t ticks) {
     return fmt::format("{}.{:03}", s, ticks % 10'000'000 / 10'000);
 }
 
+// Sets field `name` of e's kind, when that kind's layout has it (layouts differ by schema).
+void set_named(Event& e, std::string_view name, VT type, std::string_view text,
+               std::uint64_t number = 0) {
+    const int i = field_index(*e.spec, name);
+    if (i < 0)
+        return;
+    Value& v = e.values[static_cast<std::size_t>(i)];
+    v.type = type;
+    v.number = number;
+    v.text.assign(text.data(), text.size());
+}
+
+void set_named(Event& e, std::string_view name, std::string_view text) {
+    set_named(e, name, VT::String, text);
+}
+
+std::string random_guid(Rng& rng) {
+    return fmt::format("{{{:08x}-{:04x}-{:04x}-{:04x}-{:012x}}}", rng.next() >> 32,
+                       rng.below(0x10000), rng.below(0x10000), rng.below(0x10000),
+                       rng.next() & 0xFFFFFFFFFFFFULL);
+}
+
+struct ProcessImage {
+    std::string_view image;
+    std::string_view command_line;
+    std::string_view description;
+};
+
+const std::vector<ProcessImage> kProcessImages = {
+    {"C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\system32\\svchost.exe -k netsvcs -p",
+     "Host Process for Windows Services"},
+    {"C:\\Windows\\System32\\conhost.exe",
+     "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1", "Console Window Host"},
+    {"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
+     "\"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe\" --type=renderer",
+     "Google Chrome"},
+    {"C:\\Windows\\System32\\taskhostw.exe", "taskhostw.exe", "Host Process for Windows Tasks"},
+    {"C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
+     "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding", "WMI Provider Host"},
+};
+
+// A network connection: ports 19, 20 and 21 are frequent on purpose (chargen, ftp-data,
+// ftp): as UInt16 values their bytes equal the WMI event ids a record screen looks for.
+struct Port {
+    std::uint16_t number;
+    std::string_view name;
+};
+const std::vector<Port> kPorts = {
+    {443, "https"},         {80, "http"}, {445, "microsoft-ds"}, {53, "domain"},   {19, "chargen"},
+    {20, "ftp-data"},       {21, "ftp"},  {21, "ftp"},           {20, "ftp-data"}, {19, "chargen"},
+    {3389, "ms-wbt-server"}};
+
+// Sysmon's default values: process, network and file noise, and Windows' own SCM WMI
+// subscription for 19/20/21. Fields a schema lacks are skipped.
+void fill_sysmon(const EventSpec& spec, std::uint64_t time, Rng& rng, Event& e) {
+    for (std::size_t i = 0; i < spec.fields.size(); ++i) {
+        e.values[i].type = spec.fields[i].type;
+        e.values[i].number = 0;
+        e.values[i].text.clear();
+        if (spec.fields[i].type == VT::Guid)
+            e.values[i].text = "{00000000-0000-0000-0000-000000000000}";
+    }
+    // Sysmon 13 and later write "-" for an empty RuleName, older versions an empty string.
+    set_named(e, "RuleName", spec.sysmon_schema == "4.90" ? "-" : "");
+    set_named(e, "UtcTime", utc_time_text(time));
+    const std::string user = fmt::format("CORP\\{}", rng.pick(kUsers));
+    switch (spec.event_id) {
+    case 1: {
+        const auto& p = rng.pick(kProcessImages);
+        set_named(e, "ProcessGuid", VT::Guid, random_guid(rng));
+        set_named(e, "ProcessId", VT::UInt32, {}, rng.between(300, 20000));
+        set_named(e, "Image", p.image);
+        set_named(e, "FileVersion", "10.0.19041.1 (WinBuild.160101.0800)");
+        set_named(e, "Description", p.description);
+        set_named(e, "Product", "Microsoft\u00ae Windows\u00ae Operating System");
+        set_named(e, "Company", "Microsoft Corporation");
+        set_named(e, "OriginalFileName", p.image.substr(p.image.rfind('\\') + 1));
+        set_named(e, "CommandLine", p.command_line);
+        set_named(e, "CurrentDirectory", "C:\\Windows\\system32\\");
+        set_named(e, "User", user);
+        set_named(e, "LogonGuid", VT::Guid, random_guid(rng));
+        set_named(e, "LogonId", VT::HexInt64, {}, 0x10000 + rng.below(0xFFFFFF));
+        set_named(e, "TerminalSessionId", VT::UInt32, {}, 1);
+        set_named(e, "IntegrityLevel", "Medium");
+        set_named(e, "Hashes",
+                  fmt::format("SHA256={:016X}{:016X}{:016X}{:016X}", rng.next(), rng.next(),
+                              rng.next(), rng.next()));
+        set_named(e, "ParentProcessGuid", VT::Guid, random_guid(rng));
+        set_named(e, "ParentProcessId", VT::UInt32, {}, rng.between(300, 20000));
+        set_named(e, "ParentImage", "C:\\Windows\\explorer.exe");
+        set_named(e, "ParentCommandLine", "C:\\Windows\\Explorer.EXE");
+        set_named(e, "ParentUser", user);
+        break;
+    }
+    case 3: {
+        const auto& p = rng.pick(kProcessImages);
+        const auto& port = rng.pick(kPorts);
+        set_named(e, "ProcessGuid", VT::Guid, random_guid(rng));
+        set_named(e, "ProcessId", VT::UInt32, {}, rng.between(300, 20000));
+        set_named(e, "Image", p.image);
+        set_named(e, "User", user);
+        set_named(e, "Protocol", port.number == 53 ? "udp" : "tcp");
+        set_named(e, "Initiated", VT::Bool, {}, rng.chance(900) ? 1 : 0);
+        set_named(e, "SourceIsIpv6", VT::Bool, {}, 0);
+        set_named(e, "SourceIp", fmt::format("10.1.{}.{}", rng.below(256), 1 + rng.below(254)));
+        set_named(e, "SourceHostname", e.computer);
+        set_named(e, "SourcePort", VT::UInt16, {}, 49152 + rng.below(16384));
+        set_named(e, "DestinationIsIpv6", VT::Bool, {}, 0);
+        set_named(e, "DestinationIp",
+                  fmt::format("{}.{}.{}.{}", 20 + rng.below(180), rng.below(256), rng.below(256),
+                              1 + rng.below(254)));
+        set_named(e, "DestinationPort", VT::UInt16, {}, port.number);
+        set_named(e, "DestinationPortName", port.name);
+        break;
+    }
+    case 11: {
+        const auto& p = rng.pick(kProcessImages);
+        set_named(e, "ProcessGuid", VT::Guid, random_guid(rng));
+        set_named(e, "ProcessId", VT::UInt32, {}, rng.between(300, 20000));
+        set_named(e, "Image", p.image);
+        set_named(e, "TargetFilename",
+                  fmt::format("C:\\Users\\{}\\AppData\\Local\\Temp\\tmp{:04X}.tmp", user.substr(5),
+                              rng.below(0x10000)));
+        set_named(e, "CreationUtcTime", utc_time_text(time));
+        set_named(e, "User", user);
+        break;
+    }
+    default: // 19, 20, 21: Windows' SCM Event Log subscription, created by SYSTEM
+        set_named(e, "Operation", "Created");
+        set_named(e, "User", "NT AUTHORITY\\SYSTEM");
+        if (spec.event_id == 19) {
+            set_named(e, "EventType", "WmiFilterEvent");
+            set_named(e, "EventNamespace", " \"root\\\\cimv2\"");
+            set_named(e, "Name", " \"SCM Event Log Filter\"");
+            set_named(e, "Query", " \"select * from MSFT_SCMEventLogEvent\"");
+        } else if (spec.event_id == 20) {
+            set_named(e, "EventType", "WmiConsumerEvent");
+            set_named(e, "Name", " \"SCM Event Log Consumer\"");
+            set_named(e, "Type", "Log File");
+            set_named(e, "Destination", " \"Service Control Manager\"");
+        } else {
+            set_named(e, "EventType", "WmiBindingEvent");
+            set_named(e, "Consumer",
+                      " \"\\\\\\\\.\\\\ROOT\\\\subscription:NTEventLogEventConsumer.Name=\\\"SCM "
+                      "Event Log Consumer\\\"\"");
+            set_named(e, "Filter",
+                      " \"\\\\\\\\.\\\\ROOT\\\\subscription:__EventFilter.Name=\\\"SCM Event Log "
+                      "Filter\\\"\"");
+        }
+        break;
+    }
+}
 } // namespace
 
 std::string binding_possible_cause(std::string_view filter_name, std::string_view filter_query,
@@ -158,30 +310,8 @@ void fill_default_event(const EventSpec& spec, std::string_view computer, std::u
                                    "NTEventLogEventConsumer", "SCM Event Log Consumer",
                                    "\tCategory = 0;\n\tEventType = 1;\n\tNameOfUserSIDProperty "
                                    "= \"sid\";\n\tSourceName = \"Service Control Manager\";\n"));
-    } else if (k == "sysmon19" || k == "sysmon20" || k == "sysmon21") {
-        set_string(e, 0, "");
-        set_string(e, 2, utc_time_text(time));
-        set_string(e, 3, "Created");
-        set_string(e, 4, "NT AUTHORITY\\SYSTEM");
-        if (k == "sysmon19") {
-            set_string(e, 1, "WmiFilterEvent");
-            set_string(e, 5, " \"root\\\\cimv2\"");
-            set_string(e, 6, " \"SCM Event Log Filter\"");
-            set_string(e, 7, " \"select * from MSFT_SCMEventLogEvent\"");
-        } else if (k == "sysmon20") {
-            set_string(e, 1, "WmiConsumerEvent");
-            set_string(e, 5, " \"SCM Event Log Consumer\"");
-            set_string(e, 6, "Log File");
-            set_string(e, 7, " \"Service Control Manager\"");
-        } else {
-            set_string(e, 1, "WmiBindingEvent");
-            set_string(e, 5,
-                       " \"\\\\\\\\.\\\\ROOT\\\\subscription:NTEventLogEventConsumer.Name=\\\"SCM "
-                       "Event Log Consumer\\\"\"");
-            set_string(e, 6,
-                       " \"\\\\\\\\.\\\\ROOT\\\\subscription:__EventFilter.Name=\\\"SCM Event Log "
-                       "Filter\\\"\"");
-        }
+    } else if (spec.provider == &kSysmon) {
+        fill_sysmon(spec, time, rng, e);
     } else if (k == "security4624") {
         e.user_sid.clear();
         const bool network = rng.chance(600);

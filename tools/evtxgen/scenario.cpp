@@ -81,6 +81,10 @@ Value field_value(const FieldSpec& f, const json& j, const std::string& where) {
             bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
         return {ValueType::Binary, 0, bytes};
     }
+    case ValueType::Bool:
+        if (!j.is_boolean())
+            fail(fmt::format("{}: expected true or false", where));
+        return Value::integer(ValueType::Bool, j.get<bool>() ? 1 : 0);
     default:
         return Value::integer(f.type, get_uint(j, where));
     }
@@ -172,6 +176,13 @@ Scenario parse_scenario(const json& doc, std::string name) {
             ev.spec = find_event_spec(kind);
             if (ev.spec == nullptr)
                 fail(fmt::format("{}: unknown event kind '{}'", w, kind));
+            if (e.contains("schema")) {
+                const std::string schema = get_string(e["schema"], w + ".schema");
+                ev.spec = find_event_spec(kind, schema);
+                if (ev.spec == nullptr)
+                    fail(fmt::format("{}.schema: {} has no Sysmon schema '{}' (4.90, 4.20, 4.00)",
+                                     w, kind, schema));
+            }
             if (e.contains("host"))
                 ev.host = get_string(e["host"], w + ".host");
             if (e.contains("time"))
@@ -192,7 +203,7 @@ Scenario parse_scenario(const json& doc, std::string name) {
             }
             for (const auto& [k, v] : e.items())
                 if (k != "kind" && k != "host" && k != "time" && k != "count" && k != "values" &&
-                    k != "user_sid")
+                    k != "user_sid" && k != "schema")
                     fail(fmt::format("{}: unknown key '{}'", w, k));
             s.events.push_back(std::move(ev));
         }

@@ -54,7 +54,8 @@ struct WriteOptions {
 };
 
 // Writes the scenario's file(s) and truth files into `out`: <name>.evtx, or <name>/<name>-N.evtx
-// when files > 1, plus <name>.{temporary,permanent}[.all].csv. Returns the .evtx paths.
+// when files > 1, plus <name>.{temporary,permanent}[.all].csv, <name>.sysmon-persistence.csv
+// and <name>.permanent-sysmon.csv. Returns the .evtx paths.
 std::vector<std::filesystem::path>
 write_scenario(const Scenario& s, const std::filesystem::path& out, const WriteOptions& options);
 

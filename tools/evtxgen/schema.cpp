@@ -1,6 +1,8 @@
 // schema.cpp: the catalog of providers and event kinds evtxgen writes (System values, data fields).
 #include "schema.hpp"
 
+#include <stdexcept>
+
 namespace evtxgen {
 
 const ProviderSpec kWmiActivity{"Microsoft-Windows-WMI-Activity",
@@ -23,6 +25,131 @@ constexpr std::uint64_t kWmiKeywords = 0x4000000000000000;
 constexpr std::uint64_t kSysmonKeywords = 0x8000000000000000;
 
 using VT = ValueType;
+
+// Sysmon's EventData layouts, field for field as each version's manifest declares them
+// (inType win:UnicodeString -> String, win:GUID -> Guid, win:UInt32 -> UInt32, win:UInt16 ->
+// UInt16, win:Boolean -> Bool, win:HexInt64 -> HexInt64). Sources:
+//  - 4.90 (Sysmon 15): `sysmon -s` dump, darkoperator/vscode-sysmon
+//    schema/manifests/windows/sysmon-4.90.xml (event 1 ends with ParentUser, 11 with User).
+//  - 4.20 (Sysmon 8-9): `sysmon -s` dump of binary 8.00 (schemaversion 4.2): RuleName first,
+//    no OriginalFileName/ParentUser; the same layout as the real log
+//    ../shared/evtx-samples/sysmon/Sysmon-19-20-21_CommandLineEventConsumer.evtx (events 1,
+//    19, 20, 21, read with python-evtx).
+//  - 4.00 (Sysmon 7): the manifest's event templates as mc.exe generated them,
+//    n0dec/MalwLess src/SysmonProvider_v7.cs: no RuleName anywhere.
+// The WMI events 19/20/21 differ only by RuleName; every version writes them as event
+// version 3, event 1 and 3 as version 5, event 11 as version 2; Task = the event id, Level 4,
+// Opcode 0, Keywords 0x8000000000000000 (the EventDescriptors of the same sources and the real
+// logs); strings carry no NUL terminator (real logs).
+std::vector<FieldSpec> sysmon_fields(int event_id, std::string_view schema) {
+    const bool has_rule_name = schema != "4.00";
+    const bool v490 = schema == "4.90";
+    std::vector<FieldSpec> f;
+    if (has_rule_name)
+        f.push_back({"RuleName", VT::String});
+    auto s = [&](std::string_view name) { f.push_back({name, VT::String}); };
+    auto t = [&](std::string_view name, VT type) { f.push_back({name, type}); };
+    switch (event_id) {
+    case 1:
+        s("UtcTime");
+        t("ProcessGuid", VT::Guid);
+        t("ProcessId", VT::UInt32);
+        s("Image");
+        s("FileVersion");
+        s("Description");
+        s("Product");
+        s("Company");
+        if (v490)
+            s("OriginalFileName");
+        s("CommandLine");
+        s("CurrentDirectory");
+        s("User");
+        t("LogonGuid", VT::Guid);
+        t("LogonId", VT::HexInt64);
+        t("TerminalSessionId", VT::UInt32);
+        s("IntegrityLevel");
+        s("Hashes");
+        t("ParentProcessGuid", VT::Guid);
+        t("ParentProcessId", VT::UInt32);
+        s("ParentImage");
+        s("ParentCommandLine");
+        if (v490)
+            s("ParentUser");
+        break;
+    case 3:
+        s("UtcTime");
+        t("ProcessGuid", VT::Guid);
+        t("ProcessId", VT::UInt32);
+        s("Image");
+        s("User");
+        s("Protocol");
+        t("Initiated", VT::Bool);
+        t("SourceIsIpv6", VT::Bool);
+        s("SourceIp");
+        s("SourceHostname");
+        t("SourcePort", VT::UInt16);
+        s("SourcePortName");
+        t("DestinationIsIpv6", VT::Bool);
+        s("DestinationIp");
+        s("DestinationHostname");
+        t("DestinationPort", VT::UInt16);
+        s("DestinationPortName");
+        break;
+    case 11:
+        s("UtcTime");
+        t("ProcessGuid", VT::Guid);
+        t("ProcessId", VT::UInt32);
+        s("Image");
+        s("TargetFilename");
+        s("CreationUtcTime");
+        if (v490)
+            s("User");
+        break;
+    case 19:
+        for (auto n :
+             {"EventType", "UtcTime", "Operation", "User", "EventNamespace", "Name", "Query"})
+            s(n);
+        break;
+    case 20:
+        for (auto n : {"EventType", "UtcTime", "Operation", "User", "Name", "Type", "Destination"})
+            s(n);
+        break;
+    case 21:
+        for (auto n : {"EventType", "UtcTime", "Operation", "User", "Consumer", "Filter"})
+            s(n);
+        break;
+    default:
+        throw std::logic_error("no Sysmon layout for this event id");
+    }
+    return f;
+}
+
+void add_sysmon_specs(std::vector<EventSpec>& specs) {
+    struct Kind {
+        std::string_view name;
+        std::uint16_t id;
+        std::uint8_t version;
+    };
+    constexpr Kind kinds[] = {{"sysmon1", 1, 5},   {"sysmon3", 3, 5},   {"sysmon11", 11, 2},
+                              {"sysmon19", 19, 3}, {"sysmon20", 20, 3}, {"sysmon21", 21, 3}};
+    for (std::string_view schema : kSysmonSchemas)
+        for (const Kind& k : kinds)
+            specs.push_back({k.name,
+                             &kSysmon,
+                             k.id,
+                             -1,
+                             k.version,
+                             4,
+                             k.id,
+                             0,
+                             kSysmonKeywords,
+                             DataStyle::EventData,
+                             {},
+                             {},
+                             sysmon_fields(k.id, schema),
+                             {},
+                             schema});
+}
 
 std::vector<EventSpec> build() {
     std::vector<EventSpec> specs;
@@ -126,68 +253,7 @@ std::vector<EventSpec> build() {
                       {"PossibleCause", VT::String}},
                      "Namespace = %1; Eventfilter = %2 (refer to its activate eventid:5859); "
                      "Consumer = %3; PossibleCause = %4"});
-    specs.push_back({"sysmon19",
-                     &kSysmon,
-                     19,
-                     -1,
-                     3,
-                     4,
-                     19,
-                     0,
-                     kSysmonKeywords,
-                     DataStyle::EventData,
-                     {},
-                     {},
-                     {{"RuleName", VT::String},
-                      {"EventType", VT::String},
-                      {"UtcTime", VT::String},
-                      {"Operation", VT::String},
-                      {"User", VT::String},
-                      {"EventNamespace", VT::String},
-                      {"Name", VT::String},
-                      {"Query", VT::String}},
-                     {}});
-    specs.push_back({"sysmon20",
-                     &kSysmon,
-                     20,
-                     -1,
-                     3,
-                     4,
-                     20,
-                     0,
-                     kSysmonKeywords,
-                     DataStyle::EventData,
-                     {},
-                     {},
-                     {{"RuleName", VT::String},
-                      {"EventType", VT::String},
-                      {"UtcTime", VT::String},
-                      {"Operation", VT::String},
-                      {"User", VT::String},
-                      {"Name", VT::String},
-                      {"Type", VT::String},
-                      {"Destination", VT::String}},
-                     {}});
-    specs.push_back({"sysmon21",
-                     &kSysmon,
-                     21,
-                     -1,
-                     3,
-                     4,
-                     21,
-                     0,
-                     kSysmonKeywords,
-                     DataStyle::EventData,
-                     {},
-                     {},
-                     {{"RuleName", VT::String},
-                      {"EventType", VT::String},
-                      {"UtcTime", VT::String},
-                      {"Operation", VT::String},
-                      {"User", VT::String},
-                      {"Consumer", VT::String},
-                      {"Filter", VT::String}},
-                     {}});
+    add_sysmon_specs(specs);
     specs.push_back({"security4624",
                      &kSecurity,
                      4624,
@@ -269,6 +335,13 @@ const std::vector<EventSpec>& event_specs() {
 const EventSpec* find_event_spec(std::string_view kind) {
     for (const auto& s : event_specs())
         if (s.kind == kind)
+            return &s;
+    return nullptr;
+}
+
+const EventSpec* find_event_spec(std::string_view kind, std::string_view sysmon_schema) {
+    for (const auto& s : event_specs())
+        if (s.kind == kind && s.sysmon_schema == sysmon_schema)
             return &s;
     return nullptr;
 }

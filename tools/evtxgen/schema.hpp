@@ -47,6 +47,9 @@ struct EventSpec {
     std::vector<FieldSpec> fields;
     // WMI-Activity message template with %1..%n (detections.md), empty for other providers.
     std::string_view message;
+    // Sysmon kinds: the configuration schema version whose manifest layout the fields follow
+    // ("4.00", "4.20", "4.90"); empty for other providers.
+    std::string_view sysmon_schema = {};
 };
 
 extern const ProviderSpec kWmiActivity;
@@ -55,12 +58,18 @@ extern const ProviderSpec kSecurity;
 extern const ProviderSpec kServiceControlManager;
 extern const ProviderSpec kWmiClassic;
 
-// All event kinds, in a fixed order.
+// The Sysmon schema versions evtxgen writes, newest (the default) first.
+inline constexpr std::string_view kSysmonSchemas[] = {"4.90", "4.20", "4.00"};
+
+// All event kinds, in a fixed order; a Sysmon kind once per schema version, newest first.
 const std::vector<EventSpec>& event_specs();
 
-// The kind named `kind` ("wmi5857".."wmi5861", "sysmon19".."sysmon21", "security4624",
-// "system7036", "other5860"), or nullptr.
+// The kind named `kind` ("wmi5857".."wmi5861", "sysmon1", "sysmon3", "sysmon11",
+// "sysmon19".."sysmon21", "security4624", "system7036", "other5860"), or nullptr. Sysmon
+// kinds: the newest schema's layout.
 const EventSpec* find_event_spec(std::string_view kind);
+// `kind` in the layout of Sysmon schema `sysmon_schema` (one of kSysmonSchemas), or nullptr.
+const EventSpec* find_event_spec(std::string_view kind, std::string_view sysmon_schema);
 
 // Index of field `name` in spec.fields, or -1.
 int field_index(const EventSpec& spec, std::string_view name);

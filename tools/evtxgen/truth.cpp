@@ -1,8 +1,9 @@
-// truth.cpp: what the two Splunk WMI detections must print for the events evtxgen wrote.
+// truth.cpp: what the Splunk WMI detections must print for the events evtxgen wrote.
 #include "truth.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -32,6 +33,12 @@ constexpr std::string_view kTemporaryExclusions[] = {
 };
 constexpr std::string_view kPermanentExclusion =
     "NTEventLogEventConsumer=\"SCM Event Log Consumer\"";
+
+// The text of field `name` of the event's data, "" when its layout has no such field.
+std::string field_text(const Event& e, std::string_view name) {
+    const int i = field_index(*e.spec, name);
+    return i < 0 ? std::string() : value_text(e.values[static_cast<std::size_t>(i)]);
+}
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary);
@@ -143,8 +150,29 @@ void Truth::bump(Stats& s, std::uint64_t t) {
     ++s.count;
 }
 
+std::string splunk_export_time(std::uint64_t ticks) {
+    return fmt::format("{}.{:03}+00:00", filetime_seconds(ticks), ticks % 10'000'000 / 10'000);
+}
+
 void Truth::add(const Event& e) {
     const EventSpec& spec = *e.spec;
+    if (spec.provider->name == "Microsoft-Windows-Sysmon") {
+        if (spec.event_id == 20) {
+            std::string user = field_text(e, "User");
+            std::string destination = field_text(e, "Destination");
+            if (e.computer.empty() || user.empty() || destination.empty())
+                return;
+            bump(m_sysmon_persistence[{e.computer, std::move(user), std::move(destination)}],
+                 e.time_created);
+        } else if (spec.event_id == 21) {
+            m_permanent_sysmon.push_back(
+                {e.time_created,
+                 {e.computer, field_text(e, "User"), field_text(e, "Operation"),
+                  field_text(e, "EventType"), std::string(), field_text(e, "Consumer"),
+                  field_text(e, "Filter")}});
+        }
+        return;
+    }
     if (spec.provider->name != "Microsoft-Windows-WMI-Activity" || e.computer.empty())
         return;
     if (spec.event_id == 5860) {
@@ -196,11 +224,43 @@ std::string Truth::permanent_csv(bool with_exclusions) const {
     return out;
 }
 
+std::string Truth::sysmon_persistence_csv() const {
+    std::string out = "dest,User,Destination,count,firstTime,lastTime\n";
+    for (const auto& [key, s] : m_sysmon_persistence)
+        out += fmt::format("{},{},{},{},{},{}\n", csv_field(std::get<0>(key)),
+                           csv_field(std::get<1>(key)), csv_field(std::get<2>(key)), s.count,
+                           filetime_seconds(s.first), filetime_seconds(s.last));
+    return out;
+}
+
+std::string Truth::permanent_sysmon_csv() const {
+    std::vector<const BindingRow*> rows;
+    for (const auto& r : m_permanent_sysmon)
+        rows.push_back(&r);
+    // std::string compares as unsigned bytes (char_traits<char>), i.e. UTF-8 byte order.
+    std::sort(rows.begin(), rows.end(), [](const BindingRow* a, const BindingRow* b) {
+        if (a->time != b->time)
+            return a->time > b->time;
+        return a->columns < b->columns;
+    });
+    std::string out = "_time,dest,user,Operation,EventType,Query,Consumer,Filter\n";
+    for (const BindingRow* r : rows) {
+        out += splunk_export_time(r->time);
+        for (const auto& c : r->columns)
+            out += "," + csv_field(c);
+        out += "\n";
+    }
+    return out;
+}
+
 void Truth::write_files(const std::filesystem::path& directory, std::string_view prefix) const {
     write_file(directory / fmt::format("{}.temporary.csv", prefix), temporary_csv(true));
     write_file(directory / fmt::format("{}.permanent.csv", prefix), permanent_csv(true));
     write_file(directory / fmt::format("{}.temporary.all.csv", prefix), temporary_csv(false));
     write_file(directory / fmt::format("{}.permanent.all.csv", prefix), permanent_csv(false));
+    write_file(directory / fmt::format("{}.sysmon-persistence.csv", prefix),
+               sysmon_persistence_csv());
+    write_file(directory / fmt::format("{}.permanent-sysmon.csv", prefix), permanent_sysmon_csv());
 }
 
 } // namespace evtxgen

@@ -124,6 +124,7 @@ void encode_value(const Value& v, bool nul_terminated, ByteWriter& out) {
         break;
     case ValueType::UInt32:
     case ValueType::HexInt32:
+    case ValueType::Bool: // a 32-bit BOOL, as ETW writes win:Boolean
         out.u32(static_cast<std::uint32_t>(v.number));
         break;
     case ValueType::UInt64:
@@ -160,6 +161,8 @@ std::string value_text(const Value& v) {
     case ValueType::UInt32:
     case ValueType::UInt64:
         return fmt::format("{}", v.number);
+    case ValueType::Bool:
+        return v.number != 0 ? "true" : "false";
     case ValueType::HexInt32:
         return fmt::format("0x{:08x}", static_cast<std::uint32_t>(v.number));
     case ValueType::HexInt64:

@@ -17,6 +17,7 @@ enum class ValueType : std::uint8_t {
     UInt16 = 0x06,
     UInt32 = 0x08,
     UInt64 = 0x0a,
+    Bool = 0x0d,
     Binary = 0x0e,
     Guid = 0x0f,
     FileTime = 0x11,
@@ -46,6 +47,7 @@ struct Value {
 void encode_value(const Value& v, bool nul_terminated, ByteWriter& out);
 
 // Canonical text of a value as written to manifests: strings as is, integers in decimal,
+// Bool as "true"/"false" (as Windows renders win:Boolean),
 // HexInt32/64 as 0x%08x / 0x%016x, GUID "{lower-case}", SID as given, FILETIME as
 // "YYYY-MM-DDTHH:MM:SS.fffffffZ", Binary as upper-case hex, Null as "".
 std::string value_text(const Value& v);

@@ -191,8 +191,21 @@ std::string damage_of(const ReadStats& stats) {
     if (stats.chunks_bad > 0)
         parts.push_back(fmt::format("{} with a bad magic or CRC (read as far as libevtx could)",
                                     plural(stats.chunks_bad, "chunk", "chunks")));
+    if (stats.chunks_refused > 0)
+        parts.push_back(fmt::format("{} not given to libevtx, which cannot read it within bounds "
+                                    "({}): the records there are lost",
+                                    plural(stats.chunks_refused, "chunk", "chunks"),
+                                    stats.refusal));
     if (stats.header_crc_bad)
         parts.push_back("the file header's CRC is wrong (its chunks were read anyway)");
+    if (stats.cut_short())
+        parts.push_back(fmt::format("the file header announces {} but the file holds {} (cut "
+                                    "short): the records of the others are lost",
+                                    plural(stats.chunks_announced, "chunk", "chunks"),
+                                    stats.chunks_present));
+    if (stats.changed)
+        parts.push_back("the file changed while it was read (size, modification time or "
+                        "inode): what was read may not be the log as it is now");
     if (stats.chunks_truncated > 0)
         parts.push_back("the file ends inside its last chunk (cut short): the records there "
                         "are lost");

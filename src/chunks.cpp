@@ -68,6 +68,17 @@ uint64_t ChunkHeader::record_count() const {
     return last_record_number - first_record_number + 1;
 }
 
+void describe_chunks(std::span<std::byte> image, uint64_t chunks) {
+    auto store = [&](size_t offset, uint64_t value, size_t size) {
+        for (size_t i = 0; i < size; ++i)
+            image[offset + i] = static_cast<std::byte>((value >> (8 * i)) & 0xFF);
+    };
+    store(8, 0, 8);                // first chunk number
+    store(16, chunks - 1, 8);      // last chunk number
+    store(42, chunks & 0xFFFF, 2); // number of chunks
+    store(124, evtx_crc32(image.first(120)), 4);
+}
+
 ChunkHeader inspect_chunk(std::span<const std::byte> bytes) {
     ChunkHeader chunk;
     if (bytes.size() < evtx_chunk_size) {

@@ -74,6 +74,10 @@ struct ChunkHeader {
 // The CRC32 (IEEE, as EVTX and zlib use it) of `bytes`, continuing from `crc`.
 uint32_t evtx_crc32(std::span<const std::byte> bytes, uint32_t crc = 0);
 
+// Rewrites the file header at the start of `image` (a header block followed by chunks)
+// so that it describes exactly `chunks` chunks, numbered from 0, with a valid CRC.
+void describe_chunks(std::span<std::byte> image, uint64_t chunks);
+
 // Inspects one chunk: `bytes` is the chunk as stored, evtx_chunk_size bytes unless the
 // file ends inside it (then the status is truncated). Never reads outside `bytes`.
 ChunkHeader inspect_chunk(std::span<const std::byte> bytes);

@@ -63,7 +63,10 @@ const char* to_string(ChunkStatus status) {
 uint64_t ChunkHeader::record_count() const {
     // A bad data CRC leaves the header, whose own CRC held, trustworthy.
     bool header_sound = status == ChunkStatus::ok || status == ChunkStatus::bad_data_crc;
-    if (!header_sound || last_record_number < first_record_number)
+    // An empty chunk, as Windows writes it, has first 1 and last 2^64 - 1: the difference
+    // alone would announce 2^64 - 1 records. No chunk holds more than max_chunk_records.
+    if (!header_sound || last_record_number < first_record_number ||
+        last_record_number - first_record_number >= max_chunk_records)
         return 0;
     return last_record_number - first_record_number + 1;
 }

@@ -412,11 +412,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
     InputSet inputs = collect_inputs(config.paths);
     bool failed = false;
+    size_t input_errors = 0;
     for (const auto& problem : inputs.problems) {
-        fmt::print(err, "wmihunt: error: {}: {}\n", shown(problem.path),
+        fmt::print(err, "wmihunt: {}: {}: {}\n", to_string(problem.severity), shown(problem.path),
                    terminal_escape(problem.reason));
-        failed = true;
+        if (problem.severity == InputProblem::Severity::error)
+            ++input_errors;
     }
+    failed = input_errors > 0;
 
     install_signal_handlers();
     Results results;
@@ -478,7 +481,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
 
     if (!config.quiet) {
-        size_t unread = inputs.problems.size();
+        size_t unread = input_errors;
         uint64_t records = 0;
         size_t rows = 0;
         for (const auto& file : results.scan.files) {
@@ -487,12 +490,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         }
         for (const auto& result : results.detections)
             rows += result.rows.size();
-        size_t read = results.scan.files.size() + inputs.problems.size() - unread;
+        size_t read = results.scan.files.size() + input_errors - unread;
         fmt::print(
             err, "wmihunt: {} {} read, {} failed, {} records, {} matching {} in {} {}, {:.1f} s\n",
             read, read == 1 ? "file" : "files", unread, records, results.scan.matched,
             results.scan.matched == 1 ? "event" : "events", rows, rows == 1 ? "row" : "rows",
             seconds_since(start));
+    }
+    // "Nothing found" needs at least one log looked at; each unreadable one is already named.
+    bool any_read = std::any_of(results.scan.files.begin(), results.scan.files.end(),
+                                [](const FileReport& f) { return f.error.empty(); });
+    if (!any_read && !failed) {
+        fmt::print(err, "wmihunt: error: no log was read\n");
+        return exit_error;
     }
     if (failed || !printed)
         return exit_error;

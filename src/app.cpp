@@ -191,8 +191,21 @@ std::string damage_of(const ReadStats& stats) {
     if (stats.chunks_bad > 0)
         parts.push_back(fmt::format("{} with a bad magic or CRC (read as far as libevtx could)",
                                     plural(stats.chunks_bad, "chunk", "chunks")));
+    if (stats.chunks_refused > 0)
+        parts.push_back(fmt::format("{} not given to libevtx, which cannot read it within bounds "
+                                    "({}): the records there are lost",
+                                    plural(stats.chunks_refused, "chunk", "chunks"),
+                                    stats.refusal));
     if (stats.header_crc_bad)
         parts.push_back("the file header's CRC is wrong (its chunks were read anyway)");
+    if (stats.cut_short())
+        parts.push_back(fmt::format("the file header announces {} but the file holds {} (cut "
+                                    "short): the records of the others are lost",
+                                    plural(stats.chunks_announced, "chunk", "chunks"),
+                                    stats.chunks_present));
+    if (stats.changed)
+        parts.push_back("the file changed while it was read (size, modification time or "
+                        "inode): what was read may not be the log as it is now");
     if (stats.chunks_truncated > 0)
         parts.push_back("the file ends inside its last chunk (cut short): the records there "
                         "are lost");
@@ -399,11 +412,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
 
     InputSet inputs = collect_inputs(config.paths);
     bool failed = false;
+    size_t input_errors = 0;
     for (const auto& problem : inputs.problems) {
-        fmt::print(err, "wmihunt: error: {}: {}\n", shown(problem.path),
+        fmt::print(err, "wmihunt: {}: {}: {}\n", to_string(problem.severity), shown(problem.path),
                    terminal_escape(problem.reason));
-        failed = true;
+        if (problem.severity == InputProblem::Severity::error)
+            ++input_errors;
     }
+    failed = input_errors > 0;
 
     install_signal_handlers();
     Results results;
@@ -465,7 +481,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
 
     if (!config.quiet) {
-        size_t unread = inputs.problems.size();
+        size_t unread = input_errors;
         uint64_t records = 0;
         size_t rows = 0;
         for (const auto& file : results.scan.files) {
@@ -474,12 +490,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         }
         for (const auto& result : results.detections)
             rows += result.rows.size();
-        size_t read = results.scan.files.size() + inputs.problems.size() - unread;
+        size_t read = results.scan.files.size() + input_errors - unread;
         fmt::print(
             err, "wmihunt: {} {} read, {} failed, {} records, {} matching {} in {} {}, {:.1f} s\n",
             read, read == 1 ? "file" : "files", unread, records, results.scan.matched,
             results.scan.matched == 1 ? "event" : "events", rows, rows == 1 ? "row" : "rows",
             seconds_since(start));
+    }
+    // "Nothing found" needs at least one log looked at; each unreadable one is already named.
+    bool any_read = std::any_of(results.scan.files.begin(), results.scan.files.end(),
+                                [](const FileReport& f) { return f.error.empty(); });
+    if (!any_read && !failed) {
+        fmt::print(err, "wmihunt: error: no log was read\n");
+        return exit_error;
     }
     if (failed || !printed)
         return exit_error;

@@ -63,9 +63,23 @@ const char* to_string(ChunkStatus status) {
 uint64_t ChunkHeader::record_count() const {
     // A bad data CRC leaves the header, whose own CRC held, trustworthy.
     bool header_sound = status == ChunkStatus::ok || status == ChunkStatus::bad_data_crc;
-    if (!header_sound || last_record_number < first_record_number)
+    // An empty chunk, as Windows writes it, has first 1 and last 2^64 - 1: the difference
+    // alone would announce 2^64 - 1 records. No chunk holds more than max_chunk_records.
+    if (!header_sound || last_record_number < first_record_number ||
+        last_record_number - first_record_number >= max_chunk_records)
         return 0;
     return last_record_number - first_record_number + 1;
+}
+
+void describe_chunks(std::span<std::byte> image, uint64_t chunks) {
+    auto store = [&](size_t offset, uint64_t value, size_t size) {
+        for (size_t i = 0; i < size; ++i)
+            image[offset + i] = static_cast<std::byte>((value >> (8 * i)) & 0xFF);
+    };
+    store(8, 0, 8);                // first chunk number
+    store(16, chunks - 1, 8);      // last chunk number
+    store(42, chunks & 0xFFFF, 2); // number of chunks
+    store(124, evtx_crc32(image.first(120)), 4);
 }
 
 ChunkHeader inspect_chunk(std::span<const std::byte> bytes) {

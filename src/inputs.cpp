@@ -20,7 +20,40 @@ bool has_evtx_extension(const fs::path& path) {
     return ext == ".evtx";
 }
 
+const char* to_string(InputProblem::Severity severity) {
+    switch (severity) {
+    case InputProblem::Severity::error:
+        return "error";
+    case InputProblem::Severity::warning:
+        return "warning";
+    case InputProblem::Severity::note:
+        return "note";
+    }
+    return "error";
+}
+
 namespace {
+
+// What a path that is not a regular file or directory is, for messages.
+std::string kind_of(fs::file_type type) {
+    switch (type) {
+    case fs::file_type::fifo:
+        return "a FIFO";
+    case fs::file_type::block:
+        return "a block device";
+    case fs::file_type::character:
+        return "a character device";
+    case fs::file_type::socket:
+        return "a socket";
+    default:
+        return "not a regular file";
+    }
+}
+
+std::string not_regular(fs::file_type type) {
+    std::string kind = kind_of(type);
+    return kind == "not a regular file" ? kind : "not a regular file (" + kind + ")";
+}
 
 std::string reason_of(const std::error_code& ec) {
     if (ec == std::errc::no_such_file_or_directory)
@@ -59,6 +92,18 @@ void walk_directory(const fs::path& root, std::vector<fs::path>& found,
                 problems.push_back({entry.path(), "cannot read directory: " + reason_of(probe)});
                 it.disable_recursion_pending();
             }
+        } else if (entry.is_symlink(type_ec) && entry.is_directory(type_ec)) {
+            problems.push_back({entry.path(),
+                                "symbolic link to a directory, not followed (name its target "
+                                "to read it)",
+                                InputProblem::Severity::note});
+        } else if (has_evtx_extension(entry.path()) && !entry.is_regular_file(type_ec)) {
+            std::error_code link_ec;
+            if (entry.is_symlink(link_ec) && !fs::exists(entry.status(link_ec)))
+                problems.push_back({entry.path(), "broken or looping symbolic link, not read"});
+            else
+                problems.push_back(
+                    {entry.path(), not_regular(entry.status(link_ec).type()) + ", not read"});
         } else if (entry.is_regular_file(type_ec) && has_evtx_extension(entry.path())) {
             std::error_code link_ec;
             if (entry.is_symlink(link_ec) && !canonical_ec) {
@@ -83,6 +128,9 @@ void walk_directory(const fs::path& root, std::vector<fs::path>& found,
             break;
         }
     }
+    if (files.empty() && !ec)
+        problems.push_back(
+            {root, "no .evtx file in this directory", InputProblem::Severity::warning});
     std::sort(files.begin(), files.end());
     found.insert(found.end(), files.begin(), files.end());
 }
@@ -101,8 +149,10 @@ InputSet collect_inputs(const std::vector<fs::path>& paths) {
         }
         if (fs::is_directory(status))
             walk_directory(path, candidates, set.problems);
-        else
+        else if (fs::is_regular_file(status))
             candidates.push_back(path);
+        else
+            set.problems.push_back({path, not_regular(status.type())});
     }
     // The same file named twice (by another path, a link, or a directory and a file in
     // it) is one file: same device, same inode. A path that cannot be examined is kept,

@@ -32,9 +32,11 @@ void install(int signal_number, void (*handler)(int), int flags) {
 } // namespace
 
 void install_signal_handlers() {
-    // SA_RESETHAND: the handler runs once, then the default action is back.
-    install(SIGINT, on_interrupt, SA_RESETHAND | SA_RESTART);
-    install(SIGTERM, on_interrupt, SA_RESETHAND | SA_RESTART);
+    // SA_RESETHAND: the handler runs once, then the default action is back. No
+    // SA_RESTART: a system call the signal interrupts fails with EINTR instead of
+    // waiting on, so that a blocked read cannot hold the run.
+    install(SIGINT, on_interrupt, SA_RESETHAND);
+    install(SIGTERM, on_interrupt, SA_RESETHAND);
     install(SIGPIPE, on_broken_pipe, SA_RESTART);
 }
 

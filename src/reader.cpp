@@ -2,10 +2,12 @@
 #include "wmihunt/reader.hpp"
 
 #include "wmihunt/chunks.hpp"
+#include "wmihunt/guard.hpp"
 #include "wmihunt/interrupt.hpp"
 
 #include <libevtx.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -362,22 +364,70 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
     return stats;
 }
 
-// Counts the chunks of a file libevtx read whole, as the screen counts them for the
-// chunks it reads: bad magic or CRC, and a last chunk the file ends inside (libevtx reads
-// only whole chunks, so the records there are lost). Also sets stats.bytes.
-void count_chunks(const std::filesystem::path& path, ReadStats& stats) {
+// Reads every chunk of a file that libevtx is to read whole and counts them as the screen
+// counts the chunks it reads: bad magic or CRC, a last chunk the file ends inside
+// (libevtx reads only whole chunks, so the records there are lost), and chunks refused
+// for a hazard (guard.hpp). Sets stats.bytes. Returns, per chunk, whether libevtx may
+// read it.
+std::vector<bool> check_chunks(const std::filesystem::path& path, ReadStats& stats) {
     std::ifstream in(path, std::ios::binary);
     in.seekg(static_cast<std::streamoff>(evtx_header_block_size));
-    std::vector<char> chunk(evtx_chunk_size);
+    std::vector<char> buffer(evtx_chunk_size);
+    std::vector<bool> safe;
     stats.bytes = evtx_header_block_size;
-    while (in) {
-        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    while (in && !interrupted()) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         auto got = static_cast<size_t>(in.gcount());
         if (got == 0)
             break;
         stats.bytes += got;
-        stats.count_chunk(inspect_chunk(std::as_bytes(std::span(chunk.data(), got))).status);
+        auto chunk = std::as_bytes(std::span(buffer.data(), got));
+        ChunkHeader header = inspect_chunk(chunk);
+        stats.count_chunk(header.status);
+        auto hazard = find_chunk_hazard(chunk);
+        if (hazard)
+            stats.refuse_chunk(header.record_count(), hazard->describe());
+        safe.push_back(!hazard);
     }
+    return safe;
+}
+
+// Reads the whole chunks that `safe` allows as libevtx images of a few chunks each, as
+// the screen does, so that libevtx never sees the others.
+ReadStats read_safe_chunks(const std::filesystem::path& path, const std::vector<bool>& safe,
+                           const RecordSelector& selector,
+                           const std::function<void(const RawRecord&)>& sink) {
+    constexpr uint64_t image_chunks = 16;
+    std::ifstream in(path, std::ios::binary);
+    std::vector<std::byte> header(evtx_header_block_size);
+    in.read(reinterpret_cast<char*>(header.data()), static_cast<std::streamsize>(header.size()));
+    if (static_cast<size_t>(in.gcount()) != header.size())
+        throw InputError("read failed: the file ended inside its header");
+    ReadStats stats;
+    std::vector<std::byte> image;
+    uint64_t chunks = 0;
+    auto decode = [&] {
+        if (chunks > 0) {
+            describe_chunks(image, chunks);
+            stats += read_evtx_image(image, selector, sink);
+        }
+        image = header;
+        chunks = 0;
+    };
+    decode();
+    std::vector<std::byte> chunk(evtx_chunk_size);
+    for (bool allowed : safe) {
+        in.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
+        if (static_cast<size_t>(in.gcount()) != chunk.size())
+            break;
+        if (!allowed)
+            continue;
+        image.insert(image.end(), chunk.begin(), chunk.end());
+        if (++chunks == image_chunks)
+            decode();
+    }
+    decode();
+    return stats;
 }
 
 } // namespace
@@ -488,6 +538,13 @@ void ReadStats::count_chunk(ChunkStatus status) {
     }
 }
 
+void ReadStats::refuse_chunk(uint64_t announced, std::string reason) {
+    ++chunks_refused;
+    records_total += announced;
+    if (refusal.empty())
+        refusal = std::move(reason);
+}
+
 ReadStats& ReadStats::operator+=(const ReadStats& other) {
     records_total += other.records_total;
     records_decoded += other.records_decoded;
@@ -504,10 +561,16 @@ ReadStats& ReadStats::operator+=(const ReadStats& other) {
     chunks_unused += other.chunks_unused;
     chunks_bad += other.chunks_bad;
     chunks_truncated += other.chunks_truncated;
+    chunks_refused += other.chunks_refused;
+    if (refusal.empty())
+        refusal = other.refusal;
     bytes += other.bytes;
     corrupted = corrupted || other.corrupted;
     dirty = dirty || other.dirty;
     interrupted = interrupted || other.interrupted;
+    changed = changed || other.changed;
+    chunks_announced = std::max(chunks_announced, other.chunks_announced);
+    chunks_present = std::max(chunks_present, other.chunks_present);
     header_crc_bad = header_crc_bad || other.header_crc_bad;
     if (log_provider.empty()) {
         log_provider = other.log_provider;
@@ -524,12 +587,31 @@ ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& sel
                     const std::function<void(const RawRecord&)>& sink) {
     if (auto reason = evtx_precheck(path); !reason.empty())
         throw InputError(reason);
-    ErrorSlot error;
-    FilePtr file = new_file(error);
-    if (libevtx_file_open(file.get(), path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
-        throw InputError("not a readable EVTX file: " + error.message());
-    ReadStats stats = read_records(file.get(), selector, sink);
-    count_chunks(path, stats);
+    ReadStats checked;
+    std::vector<bool> safe = check_chunks(path, checked);
+    if (interrupted()) {
+        checked.interrupted = true;
+        return checked;
+    }
+    ReadStats stats;
+    if (checked.chunks_refused > 0) {
+        stats = read_safe_chunks(path, safe, selector, sink);
+    } else {
+        ErrorSlot error;
+        FilePtr file = new_file(error);
+        if (libevtx_file_open(file.get(), path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
+            throw InputError("not a readable EVTX file: " + error.message());
+        stats = read_records(file.get(), selector, sink);
+    }
+    // The chunks as wmihunt read them, not as the images libevtx was given describe them.
+    stats.records_total += checked.records_total;
+    stats.chunks_total = checked.chunks_total;
+    stats.chunks_unused = checked.chunks_unused;
+    stats.chunks_bad = checked.chunks_bad;
+    stats.chunks_truncated = checked.chunks_truncated;
+    stats.chunks_refused = checked.chunks_refused;
+    stats.refusal = checked.refusal;
+    stats.bytes = checked.bytes;
     return stats;
 }
 

@@ -52,13 +52,31 @@ struct UnitOutcome {
     bool done = false; // guarded by the emission lock
 };
 
-// Read-only, and without touching the evidence's access time where the kernel lets us.
+// Read-only, without touching the evidence's access time where the kernel lets us, and
+// without blocking: a FIFO without a writer opens at once (and is then refused as not a
+// regular file); for a regular file O_NONBLOCK changes nothing.
 int open_evidence(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
     if (fd < 0 && errno == EPERM)
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     return fd;
 }
+
+// What tells that a file changed while it was read.
+struct FileState {
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t size = 0;
+    struct timespec modified {};
+
+    explicit FileState(const struct stat& info)
+        : device(info.st_dev), inode(info.st_ino), size(info.st_size), modified(info.st_mtim) {}
+    bool operator==(const FileState& other) const {
+        return device == other.device && inode == other.inode && size == other.size &&
+               modified.tv_sec == other.modified.tv_sec &&
+               modified.tv_nsec == other.modified.tv_nsec;
+    }
+};
 
 class FileDescriptor {
   public:
@@ -75,9 +93,11 @@ class FileDescriptor {
     int m_fd;
 };
 
-// Splits one file into units, or returns the reason it cannot be read at all.
+// Splits one file into units, or returns the reason it cannot be read at all. The file's
+// size and header come from one open file; `state` is set to what it was then.
 std::string plan_file(size_t index, const std::filesystem::path& path, const ScanOptions& options,
-                      std::vector<WorkUnit>& units, ReadStats& file_stats) {
+                      std::vector<WorkUnit>& units, ReadStats& file_stats,
+                      std::optional<FileState>& state) {
     FileDescriptor fd(open_evidence(path));
     if (fd.get() < 0)
         return errno == ENOENT ? "no such file" : std::strerror(errno);
@@ -86,6 +106,9 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
         return std::strerror(errno);
     if (S_ISDIR(info.st_mode))
         return "is a directory";
+    if (!S_ISREG(info.st_mode))
+        return "not a regular file";
+    state.emplace(info);
     std::vector<std::byte> header(evtx_header_block_size);
     ssize_t got = ::pread(fd.get(), header.data(), header.size(), 0);
     if (got < 0)
@@ -93,9 +116,18 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
     if (auto reason = evtx_signature_problem(std::span(header.data(), static_cast<size_t>(got)));
         !reason.empty())
         return reason;
-    off_t size = info.st_size;
+    // A file that grew between fstat and pread is at least as long as what was read.
+    uint64_t size =
+        std::max<uint64_t>(static_cast<uint64_t>(info.st_size), static_cast<uint64_t>(got));
     auto parsed = parse_file_header(std::span(header.data(), static_cast<size_t>(got)));
     file_stats.header_crc_bad = parsed && !parsed->crc_ok;
+    if (parsed && parsed->well_formed() && size >= evtx_header_block_size) {
+        // A file cut at a chunk boundary holds only whole chunks: only its header tells. (One
+        // cut inside a chunk is also told by that chunk: chunks_truncated.)
+        file_stats.chunks_announced = parsed->chunk_count;
+        file_stats.chunks_present =
+            (size - evtx_header_block_size + evtx_chunk_size - 1) / evtx_chunk_size;
+    }
     if (!options.screen || !parsed || !parsed->well_formed() ||
         static_cast<size_t>(got) < header.size()) {
         // The screen cannot vouch for a file whose header it does not fully understand:
@@ -104,12 +136,19 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
         return {};
     }
     file_stats.dirty = parsed->dirty();
-    uint64_t data = static_cast<uint64_t>(size) - evtx_header_block_size;
+    uint64_t data = size - evtx_header_block_size;
     uint64_t chunks = (data + evtx_chunk_size - 1) / evtx_chunk_size;
     for (uint64_t first = 0; first < chunks; first += scan_unit_chunks)
         units.push_back(
             WorkUnit{index, false, first, std::min(scan_unit_chunks, chunks - first), header});
     return {};
+}
+
+// True when `path` is no longer the file `before` describes (size, modification time, or
+// another file under its name).
+bool changed_since(const std::filesystem::path& path, const FileState& before) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) != 0 || !(FileState(info) == before);
 }
 
 // Which files may have the same bytes as another input. Byte-identical files have equal
@@ -167,6 +206,7 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
 
     // The units of one file are contiguous in `units`, from first_unit[file] on.
     std::vector<WorkUnit> units;
+    std::vector<std::optional<FileState>> planned(files.size()); // each file when planned
     std::vector<size_t> first_unit(files.size());
     std::vector<std::atomic<size_t>> remaining(files.size());
     FileDeduplicator same_files;
@@ -181,7 +221,7 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
         if (const auto* first = digest ? same_files.first_with(*digest) : nullptr) {
             report.duplicate_of = *first;
         } else {
-            report.error = plan_file(i, files[i], options, units, report.stats);
+            report.error = plan_file(i, files[i], options, units, report.stats, planned[i]);
             if (digest && report.error.empty())
                 same_files.add(*digest, files[i]);
         }
@@ -226,6 +266,8 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
             if (!outcomes[u].error.empty() && report.error.empty())
                 report.error = outcomes[u].error;
         }
+        if (planned[file] && !report.stats.interrupted)
+            report.stats.changed = changed_since(report.path, *planned[file]);
     };
     auto read_unit = [&](size_t u) {
         const WorkUnit& unit = units[u];

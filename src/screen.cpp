@@ -1,6 +1,8 @@
 // screen: raw-chunk screening and the libevtx images of the kept chunks.
 #include "wmihunt/screen.hpp"
 
+#include "wmihunt/guard.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -25,18 +27,6 @@ std::string utf16le(std::string_view ascii) {
         out += '\0';
     }
     return out;
-}
-
-// Rewrites the image's file header so that it describes exactly `chunks` chunks.
-void describe_chunks(std::vector<std::byte>& image, uint64_t chunks) {
-    auto store = [&](size_t offset, uint64_t value, size_t size) {
-        for (size_t i = 0; i < size; ++i)
-            image[offset + i] = static_cast<std::byte>((value >> (8 * i)) & 0xFF);
-    };
-    store(8, 0, 8);                // first chunk number
-    store(16, chunks - 1, 8);      // last chunk number
-    store(42, chunks & 0xFFFF, 2); // number of chunks
-    store(124, evtx_crc32(std::span(image.data(), 120)), 4);
 }
 
 // Reads exactly `size` bytes at `offset`, or fewer at the end of the file.
@@ -385,6 +375,10 @@ ReadStats screen_and_read(int fd, std::span<const std::byte> header_block, uint6
     try {
         read_chunks(fd, first_chunk, chunk_count, screen, stats,
                     [&](std::span<const std::byte> chunk, const ChunkHeader& header, bool last) {
+                        if (auto hazard = find_chunk_hazard(chunk)) {
+                            stats.refuse_chunk(header.record_count(), hazard->describe());
+                            return;
+                        }
                         auto plan = screen.plan_records(chunk, header);
                         if (plan) {
                             stats.first_time = std::min(stats.first_time, plan->first_time);

@@ -7,7 +7,12 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace wmihunt {
 
@@ -76,9 +81,37 @@ TuningRule parse_rule(std::string_view text, bool include, const std::string& or
 }
 
 std::vector<TuningRule> load_allowlist(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    // Opened without blocking (a FIFO without a writer), then read blocking: a regular
+    // file, or a pipe (`--allowlist <(...)`), of at most allowlist_max_bytes.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
         throw TuningError(fmt::format("{}: {}", path.string(), std::strerror(errno)));
+    std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
+    struct stat info {};
+    if (::fstat(fd, &info) != 0)
+        throw TuningError(fmt::format("{}: {}", path.string(), std::strerror(errno)));
+    if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode))
+        throw TuningError(fmt::format("{}: not a regular file", path.string()));
+    if (S_ISREG(info.st_mode) && static_cast<uint64_t>(info.st_size) > allowlist_max_bytes)
+        throw TuningError(fmt::format("{}: larger than {} MiB, not an allowlist", path.string(),
+                                      allowlist_max_bytes >> 20));
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    std::string content;
+    char buffer[65536];
+    for (;;) {
+        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            throw TuningError(fmt::format("{}: {}", path.string(), std::strerror(errno)));
+        if (got == 0)
+            break;
+        content.append(buffer, static_cast<size_t>(got));
+        if (content.size() > allowlist_max_bytes)
+            throw TuningError(fmt::format("{}: larger than {} MiB, not an allowlist", path.string(),
+                                          allowlist_max_bytes >> 20));
+    }
+    std::istringstream in(content);
     std::vector<TuningRule> rules;
     std::string line;
     for (size_t number = 1; std::getline(in, line); ++number) {
@@ -89,8 +122,6 @@ std::vector<TuningRule> load_allowlist(const std::filesystem::path& path) {
             continue;
         rules.push_back(parse_rule(text, false, fmt::format("{}:{}", path.string(), number)));
     }
-    if (in.bad())
-        throw TuningError(fmt::format("{}: read error", path.string()));
     return rules;
 }
 

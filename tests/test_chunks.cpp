@@ -51,6 +51,21 @@ TEST_CASE("inspect_chunk classifies a chunk") {
         CHECK(inspect_chunk(b).status == ChunkStatus::bad_header_crc);
         CHECK(inspect_chunk(b).record_count() == 0);
     }
+    SECTION("an empty chunk announces no records, not 2^64 - 1 (a counter that wrapped)") {
+        // As Windows writes an empty chunk (test_data/empty.evtx): first record number 1,
+        // last and both identifiers 2^64 - 1.
+        put(b, 16, ~uint64_t{0}, 8);
+        put(b, 124, crc(b, 128, 512, crc(b, 0, 120)), 4);
+        REQUIRE(inspect_chunk(b).status == ChunkStatus::ok);
+        CHECK(inspect_chunk(b).record_count() == 0);
+        // (65536 - 512) / 28 = 2322 records of the smallest size fit in a chunk; no more.
+        put(b, 16, 2322, 8);
+        put(b, 124, crc(b, 128, 512, crc(b, 0, 120)), 4);
+        CHECK(inspect_chunk(b).record_count() == 2322);
+        put(b, 16, 2323, 8);
+        put(b, 124, crc(b, 128, 512, crc(b, 0, 120)), 4);
+        CHECK(inspect_chunk(b).record_count() == 0);
+    }
     SECTION("the header CRC skips bytes 120-127") {
         b[121] = std::byte{0x55};
         CHECK(inspect_chunk(b).status == ChunkStatus::ok);

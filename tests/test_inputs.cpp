@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace wmihunt;
@@ -85,7 +87,16 @@ TEST_CASE("a symlink loop does not make the walk loop or leave the tree") {
     fs::create_directory_symlink("/", dir.path / "t/root");
     InputSet set = collect_inputs({dir.path / "t"});
     CHECK(set.files.size() == 1);
-    CHECK(set.problems.empty());
+    // Each link to a directory is named in a note, not an error.
+    REQUIRE(set.problems.size() == 2);
+    for (const auto& problem : set.problems) {
+        CHECK(problem.severity == InputProblem::Severity::note);
+        CHECK(problem.reason.find("symbolic link to a directory, not followed") == 0);
+    }
+    CHECK(((set.problems[0].path == dir.path / "t/loop" &&
+            set.problems[1].path == dir.path / "t/root") ||
+           (set.problems[0].path == dir.path / "t/root" &&
+            set.problems[1].path == dir.path / "t/loop")));
 }
 
 TEST_CASE("a symlink to a file outside the tree is not followed and is reported") {
@@ -105,4 +116,46 @@ TEST_CASE("a symlink to a file outside the tree is not followed and is reported"
         InputSet named = collect_inputs({dir.path / "t", outside});
         CHECK(named.files.size() == 2);
     }
+}
+
+TEST_CASE("a FIFO, a device or a socket is never taken as evidence, and never opened") {
+    TempDir dir;
+    dir.touch("t/a.evtx");
+    REQUIRE(::mkfifo((dir.path / "t/pipe.evtx").c_str(), 0600) == 0);
+    fs::create_symlink(dir.path / "t/pipe.evtx", dir.path / "link-to-pipe");
+    fs::create_symlink(dir.path / "t/gone", dir.path / "t/broken.evtx");
+    SECTION("named: an error at once (a blocking open would never return: no writer)") {
+        InputSet set =
+            collect_inputs({dir.path / "t/pipe.evtx", dir.path / "link-to-pipe", "/dev/null"});
+        CHECK(set.files.empty());
+        REQUIRE(set.problems.size() == 3);
+        CHECK(set.problems[0].reason == "not a regular file (a FIFO)");
+        CHECK(set.problems[1].path == dir.path / "link-to-pipe");
+        CHECK(set.problems[1].reason == "not a regular file (a FIFO)");
+        CHECK(set.problems[2].reason == "not a regular file (a character device)");
+        for (const auto& problem : set.problems)
+            CHECK(problem.severity == InputProblem::Severity::error);
+    }
+    SECTION("in a walk: each one named as an error, the regular file still read") {
+        InputSet set = collect_inputs({dir.path / "t"});
+        REQUIRE(set.files.size() == 1);
+        CHECK(set.files[0] == dir.path / "t/a.evtx");
+        REQUIRE(set.problems.size() == 2);
+        CHECK(set.problems[0].path == dir.path / "t/broken.evtx");
+        CHECK(set.problems[0].reason == "broken or looping symbolic link, not read");
+        CHECK(set.problems[1].path == dir.path / "t/pipe.evtx");
+        CHECK(set.problems[1].reason == "not a regular file (a FIFO), not read");
+    }
+}
+
+TEST_CASE("a named directory without any .evtx file is named in a warning") {
+    TempDir dir;
+    dir.touch("empty/notes.txt");
+    dir.touch("full/a.evtx");
+    InputSet set = collect_inputs({dir.path / "empty", dir.path / "full"});
+    CHECK(set.files.size() == 1);
+    REQUIRE(set.problems.size() == 1);
+    CHECK(set.problems[0].path == dir.path / "empty");
+    CHECK(set.problems[0].reason == "no .evtx file in this directory");
+    CHECK(set.problems[0].severity == InputProblem::Severity::warning);
 }

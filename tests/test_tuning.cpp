@@ -165,8 +165,22 @@ TEST_CASE("allowlist files: comments, blank lines, errors with file:line") {
                                                "operation)");
     CHECK_THROWS_WITH(load_allowlist("/nonexistent/list"),
                       "/nonexistent/list: No such file or directory");
+    // An endless device is refused before a byte is read, not read until memory runs out.
+    CHECK_THROWS_WITH(load_allowlist("/dev/zero"), "/dev/zero: not a regular file");
     fs::remove(good);
     fs::remove(bad);
+}
+
+TEST_CASE("an allowlist larger than 16 MiB is refused; one of 16 MiB is read") {
+    fs::path big = write_file("big", "");
+    fs::resize_file(big, allowlist_max_bytes + 1); // sparse: NUL bytes, never read
+    CHECK_THROWS_WITH(load_allowlist(big), big.string() + ": larger than 16 MiB, not an allowlist");
+    // Exactly the bound: read (one comment line, one rule).
+    std::ofstream(big, std::ios::trunc)
+        << std::string(allowlist_max_bytes - 8, '#') << "\nhost=x\n";
+    CHECK(fs::file_size(big) == allowlist_max_bytes);
+    CHECK(load_allowlist(big).size() == 1);
+    fs::remove(big);
 }
 
 TEST_CASE("field names are case-insensitive, and rules no detection can use are found") {

@@ -22,6 +22,9 @@ constexpr size_t evtx_chunk_size = 65536;
 // 100 ns ticks between 1601-01-01 (FILETIME, the records' written time) and the Unix epoch.
 constexpr int64_t filetime_epoch_offset = 116444736000000000LL;
 constexpr size_t evtx_chunk_header_size = 512;
+// The most records one chunk can hold: each has at least a 24-byte header and a 4-byte
+// size copy.
+constexpr uint64_t max_chunk_records = (evtx_chunk_size - evtx_chunk_header_size) / 28;
 
 // The first 128 bytes of an EVTX file ("ElfFile\0" ... CRC32 of bytes 0-119).
 struct FileHeader {
@@ -67,12 +70,18 @@ struct ChunkHeader {
     uint32_t free_space_offset = 0;
 
     // Records the header announces: 0 unless the header's own CRC held (status ok or
-    // bad_data_crc), since only then are its record numbers trustworthy.
+    // bad_data_crc), since only then are its record numbers trustworthy, and 0 for numbers
+    // that cannot describe a chunk's records (an empty chunk's: first 1, last 2^64 - 1;
+    // more than max_chunk_records), so that no sum of them can wrap.
     uint64_t record_count() const;
 };
 
 // The CRC32 (IEEE, as EVTX and zlib use it) of `bytes`, continuing from `crc`.
 uint32_t evtx_crc32(std::span<const std::byte> bytes, uint32_t crc = 0);
+
+// Rewrites the file header at the start of `image` (a header block followed by chunks)
+// so that it describes exactly `chunks` chunks, numbered from 0, with a valid CRC.
+void describe_chunks(std::span<std::byte> image, uint64_t chunks);
 
 // Inspects one chunk: `bytes` is the chunk as stored, evtx_chunk_size bytes unless the
 // file ends inside it (then the status is truncated). Never reads outside `bytes`.

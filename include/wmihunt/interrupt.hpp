@@ -4,7 +4,8 @@
 namespace wmihunt {
 
 // Installs the handlers: the first SIGINT or SIGTERM sets interrupted() (a second one
-// ends the process the default way, for an analyst who really wants out now); SIGPIPE
+// ends the process the default way, for an analyst who really wants out now), and a system
+// call it interrupts fails with EINTR rather than being restarted; SIGPIPE
 // sets output_closed() instead of killing the process, so writes to a closed pipe
 // fail and the command can end quietly.
 void install_signal_handlers();

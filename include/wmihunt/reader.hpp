@@ -94,6 +94,14 @@ struct ReadStats {
     uint64_t chunks_unused = 0;    // allocated, never written
     uint64_t chunks_bad = 0;       // bad magic or CRC: kept for libevtx, never dropped
     uint64_t chunks_truncated = 0; // the file ends inside the chunk
+    uint64_t chunks_refused = 0;   // not given to libevtx: it cannot read them within bounds
+                                   // (guard.hpp); their announced records are in
+                                   // records_total and lost
+    std::string refusal;           // why the first refused chunk was refused
+    uint64_t chunks_announced = 0; // chunks the file header (CRC sound) announces
+    uint64_t chunks_present = 0;   // chunks the file holds, a last partial one included:
+                                   // fewer than announced when the file was cut short at a
+                                   // chunk boundary
     uint64_t bytes = 0;            // bytes read from the file
     // libevtx flagged the file as corrupted. Informational only: most logs copied from a
     // live system carry this state.
@@ -101,6 +109,12 @@ struct ReadStats {
     bool dirty = false;          // the header's dirty flag (file copied while in use)
     bool header_crc_bad = false; // the file header's CRC32 is wrong (chunks read anyway)
     bool interrupted = false;    // reading stopped early because interrupted() became true
+    bool changed = false;        // the file's size, modification time or inode changed
+                                 // while it was read
+
+    // True when the file header announces more chunks than the file holds.
+    bool cut_short() const { return chunks_announced > chunks_present; }
+
     // What log this is: the provider and channel of the first record libevtx decoded (any
     // event id), and the host of the last one (a host renamed while it logged shows under
     // its later name). Empty when no record was decoded. Parts add up in file order.
@@ -125,18 +139,27 @@ struct ReadStats {
     // chunks_truncated or chunks_bad.
     void count_chunk(ChunkStatus status);
 
+    // Counts a chunk not given to libevtx, for `reason`, with the records its header
+    // announces (lost).
+    void refuse_chunk(uint64_t announced, std::string reason);
+
     // True when something in the file could not be read or is damaged: rejected or
-    // missing records, a chunk with bad magic or CRC, a chunk the file ends inside, or a
-    // file header with a wrong CRC. (Recovered records that fail to decode are not
-    // damage: libevtx's recovery scan proposes candidates, many of which are leftovers.)
+    // missing records, a chunk with bad magic or CRC, a chunk the file ends inside, a
+    // chunk refused to libevtx, or a file header with a wrong CRC. (Recovered records that fail to
+    // decode are not damage: libevtx's recovery scan proposes candidates, many of which are
+    // leftovers.)
     bool damaged() const {
         return records_failed > 0 || records_missing > 0 || chunks_bad > 0 ||
-               chunks_truncated > 0 || header_crc_bad;
+               chunks_truncated > 0 || chunks_refused > 0 || header_crc_bad || cut_short() ||
+               changed;
     }
 };
 
 // Reads `path` and calls `sink` for every record the selector wants, in file order, then
-// (with selector.recovered) the recovered records. The file is opened read-only.
+// (with selector.recovered) the recovered records. The file is opened read-only. Its chunks
+// are first read as raw bytes and checked (guard.hpp): libevtx reads the file itself only
+// when none is hazardous; otherwise it is given the other chunks, a few at a time, and
+// the hazardous ones are counted in chunks_refused.
 // Throws InputError when the file cannot be opened as EVTX; a damaged record is counted
 // in ReadStats and skipped, never fatal. Stops early, setting ReadStats::interrupted,
 // once interrupted() (interrupt.hpp) is true.

@@ -5,6 +5,7 @@
 #include "wmihunt/detection.hpp"
 #include "wmihunt/regex.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -34,9 +35,14 @@ struct TuningRule {
 // error message.
 TuningRule parse_rule(std::string_view text, bool include, const std::string& origin);
 
+// The largest allowlist read: far above any real one, small enough that a wrong path
+// (a device, a huge log) is refused instead of filling memory.
+constexpr uint64_t allowlist_max_bytes = uint64_t{16} << 20;
+
 // Reads an allowlist: one exclusion rule per line; blank lines and lines whose first
 // non-blank character is '#' are ignored; leading and trailing blanks are trimmed.
-// Errors name FILE:LINE.
+// Errors name FILE:LINE. Only a regular file or a pipe of at most allowlist_max_bytes is
+// read; anything else (a device, a socket, a larger file) is an error naming the path.
 std::vector<TuningRule> load_allowlist(const std::filesystem::path& path);
 
 class Tuning {

@@ -23,6 +23,7 @@ EXPECTED = {
     "damaged_chunk_magic.evtx": "1 chunk with a bad magic or CRC",
     "damaged_header_crc.evtx": "the file header's CRC is wrong",
     "damaged_truncated.evtx": "the file ends inside its last chunk",
+    "damaged_template_value_count.evtx": "1 chunk not given to libevtx",
 }
 
 

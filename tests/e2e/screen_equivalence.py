@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """Screening and threads never change results: for each PATH, both detections with and
-without default exclusions print byte-identical CSV with screening on (-j2, -j1) and off.
+without default exclusions print byte-identical CSV with screening on (-j2, -j1) and off,
+and the end summary counts the same records (a number that fits in 63 bits: no counter
+wrapped).
 
 usage: screen_equivalence.py WMIHUNT [--each] PATH...
 A directory is compared as a whole; after --each, also every .evtx file in it on its own.
 Exits 77 (skipped) when no PATH exists.
 """
 import os
+import re
 import subprocess
 import sys
 
 
 def run(wmihunt, args):
+    """Exit status, CSV, and the record count of the end summary (None without one)."""
     proc = subprocess.run([wmihunt, "--format", "csv", *args], capture_output=True)
-    return proc.returncode, proc.stdout
+    records = re.search(rb"wmihunt: \d+ files? read, \d+ failed, (\d+) records,", proc.stderr)
+    return proc.returncode, proc.stdout, records and int(records.group(1))
 
 
 def main():
@@ -41,10 +46,11 @@ def main():
                 for variant in (["-j1"], ["-j2"], ["--no-screen", "-j2"]):
                     got = run(wmihunt, [*variant, *base])
                     checked += 1
-                    if got != reference:
+                    if got != reference or reference[2] is None or reference[2] >= 1 << 63:
                         failures += 1
                         print(f"DIFF {' '.join(variant + base)}\n  reference exit {reference[0]}, "
-                              f"got exit {got[0]}\n  reference: {reference[1][:300]!r}\n"
+                              f"{reference[2]} records; got exit {got[0]}, {got[2]} records\n"
+                              f"  reference: {reference[1][:300]!r}\n"
                               f"  got:       {got[1][:300]!r}")
     print(f"{checked} comparisons over {len(inputs)} inputs, {failures} differences")
     return 1 if failures else 0

@@ -21,6 +21,7 @@ constexpr std::pair<DamageKind, std::string_view> kNames[] = {
     {DamageKind::Truncate, "truncate"},
     {DamageKind::SlackGarbage, "slack_garbage"},
     {DamageKind::BadRecordSizeCopy, "bad_record_size_copy"},
+    {DamageKind::TemplateValueCount, "template_value_count"},
     {DamageKind::NullValues, "null_values"},
 };
 
@@ -111,6 +112,21 @@ void apply_damage(const Damage& d, std::vector<std::uint8_t>& file) {
         }
         throw std::invalid_argument(fmt::format("damage: the file has no record {}", d.record));
     }
+    case DamageKind::TemplateValueCount: {
+        // The first record's data: fragment header (4 bytes), then the template instance
+        // (token, 1 byte, template id, definition offset), its definition inline (as the
+        // first use of a template in a chunk always is: 24-byte header and data), then the
+        // value count.
+        std::uint8_t* c = chunk_at(file, d.chunk);
+        const std::uint32_t instance = kChunkHeaderSize + 24 + 4;
+        const std::uint32_t definition = load_u32(c + instance + 6);
+        if (c[instance] != 0x0C || definition != instance + 10)
+            throw std::invalid_argument("damage: the chunk's first record has no inline template");
+        store_u32(c + definition + 24 + load_u32(c + definition + 20), 0x40000001u);
+        store_u32(c + 52, chunk_records_crc(c));
+        store_u32(c + 124, chunk_header_crc(c));
+        break;
+    }
     case DamageKind::NullValues:
         break;
     }
@@ -119,6 +135,7 @@ void apply_damage(const Damage& d, std::vector<std::uint8_t>& file) {
 bool damage_loses_chunk(const Damage& d, std::size_t chunk) {
     switch (d.kind) {
     case DamageKind::BadChunkMagic:
+    case DamageKind::TemplateValueCount:
         return chunk == d.chunk;
     case DamageKind::Truncate:
         return chunk >= d.chunk;

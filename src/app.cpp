@@ -446,12 +446,6 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     results.timeline = timeline.rows();
     results.coverage = coverage.rows(results.scan.files);
     failed = report_files(err, config, results.scan) || failed;
-    // An empty table means something only where the logs it reads were there: say which
-    // sources no input holds. (Whether anything was read at all is reported above.)
-    if (!results.scan.interrupted && !results.scan.files.empty())
-        for (const auto& [provider, names] : coverage.missing_sources(results.scan.files))
-            fmt::print(err, "wmihunt: warning: no {} events in the inputs: {} could find nothing\n",
-                       provider, joined_names(names));
     if (results.scan.interrupted) {
         // Partial results go only where nothing can mistake them for complete ones.
         bool to_files = config.output || config.output_dir;
@@ -480,6 +474,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         return exit_error;
     }
 
+    // An empty table means something only where the logs it reads were there: after the
+    // results, say which sources no input holds (when some log was read at all; a run
+    // that read none is an error above).
+    bool some_log_read =
+        std::any_of(results.scan.files.begin(), results.scan.files.end(),
+                    [](const FileReport& f) { return f.error.empty() && f.duplicate_of.empty(); });
+    if (some_log_read)
+        for (const auto& [provider, names] : coverage.missing_sources(results.scan.files))
+            fmt::print(err, "wmihunt: warning: no {} events in the inputs: {} could find nothing\n",
+                       provider, joined_names(names));
     if (!config.quiet) {
         size_t unread = input_errors;
         uint64_t records = 0;

@@ -41,7 +41,7 @@ struct WorkUnit {
 // detection keeps are kept by identity alone: their copies are duplicates too.
 struct UnitEvent {
     EventIdentity identity;
-    std::optional<Event> event;          // set when `matches` is not empty
+    std::optional<Event> event;          // set when it is handed on: matched or read
     std::vector<DetectionMatch> matches; // every detection that keeps it
 };
 
@@ -201,6 +201,21 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     ScanResult result;
     RecordSelector selector = selector_for(detections);
     selector.recovered = options.recover;
+    // What the consumers read whatever the detections say (EventConsumer::also_reads).
+    std::vector<EventConsumer::EventKey> also_read;
+    for (const EventConsumer* consumer : consumers)
+        for (const auto& key : consumer->also_reads()) {
+            also_read.push_back(key);
+            std::pair<std::string, uint32_t> wanted{std::string(key.provider), key.event_id};
+            if (std::find(selector.keys.begin(), selector.keys.end(), wanted) ==
+                selector.keys.end())
+                selector.keys.push_back(std::move(wanted));
+        }
+    auto read_anyway = [&also_read](const Event& event) {
+        return std::any_of(also_read.begin(), also_read.end(), [&](const auto& key) {
+            return key.event_id == event.event_id && key.provider == event.provider;
+        });
+    };
     Screen screen(selector);
     std::mutex hook_mutex; // the hooks are never called concurrently
 
@@ -249,9 +264,10 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                     ++report.duplicate_events;
                     continue;
                 }
-                if (seen.matches.empty())
+                if (!seen.event)
                     continue;
-                ++result.matched;
+                if (!seen.matches.empty())
+                    ++result.matched;
                 MatchedEvent event{*seen.event, files[units[next_unit].file], seen.matches};
                 for (EventConsumer* consumer : consumers)
                     consumer->consume(event);
@@ -279,7 +295,8 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                 if (extracted && filter.keeps(detections[i], *seen.event, *extracted))
                     seen.matches.push_back(DetectionMatch{i, std::move(*extracted)});
             }
-            if (seen.matches.empty())
+            if (seen.matches.empty() &&
+                !(read_anyway(*seen.event) && filter.in_window(*seen.event)))
                 seen.event.reset();
             outcomes[u].events.push_back(std::move(seen));
         };

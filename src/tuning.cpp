@@ -166,7 +166,7 @@ bool Tuning::keeps(const CompiledDetection& detection, const Event& event,
 
 bool EventFilter::keeps(const CompiledDetection& detection, const Event& event,
                         const Extracted& extracted) const {
-    if ((since && event.time < *since) || (until && event.time >= *until))
+    if (!in_window(event))
         return false;
     return tuning == nullptr || tuning->empty() || tuning->keeps(detection, event, extracted);
 }

@@ -5,7 +5,9 @@
 #include "wmihunt/event.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <string_view>
 #include <vector>
 
 namespace wmihunt {
@@ -18,7 +20,9 @@ struct DetectionMatch {
 };
 
 // An event at least one selected detection keeps (after tuning and the time window),
-// with every detection that keeps it, in detection order.
+// with every detection that keeps it, in detection order; or an event some consumer
+// reads whatever the detections say (EventConsumer::also_reads, within the time window),
+// then with `matches` empty when no detection keeps it.
 struct MatchedEvent {
     const Event& event;
     const std::filesystem::path& file;
@@ -30,8 +34,18 @@ struct MatchedEvent {
 // event after the first already dropped (dedupe.hpp); never concurrently.
 class EventConsumer {
   public:
+    // An event that a consumer reads whatever the detections say: its provider and id.
+    struct EventKey {
+        std::string_view provider;
+        uint32_t event_id = 0;
+    };
+
     virtual ~EventConsumer() = default;
     virtual void consume(const MatchedEvent& event) = 0;
+    // The events this consumer also reads when no detection keeps them (the subscription
+    // correlator reads 5859 and Sysmon 19, which no analytic counts). Tuning rules do not
+    // drop them; the time window does.
+    virtual std::vector<EventKey> also_reads() const { return {}; }
 };
 
 } // namespace wmihunt

@@ -55,8 +55,8 @@ struct ScanHooks {
 };
 
 // Reads every file on options.threads threads, applies every detection and then `filter`
-// to every selected record (in the workers), and hands each event some detection keeps to
-// every consumer, as consumer.hpp describes: in input order, whatever the number of
+// to every selected record (in the workers), and hands each event some detection keeps, or
+// some consumer also reads (EventConsumer::also_reads), to every consumer, as consumer.hpp describes: in input order, whatever the number of
 // threads, and the same events with or without screening. A file that cannot be read is
 // reported in its FileReport and does not affect the others. Unless
 // options.keep_duplicates, a file with the same bytes as an earlier one is not read, and

@@ -77,6 +77,10 @@ struct EventFilter {
 
     bool keeps(const CompiledDetection& detection, const Event& event,
                const Extracted& extracted) const;
+    // Whether the event lies in the time window.
+    bool in_window(const Event& event) const {
+        return !(since && event.time < *since) && !(until && event.time >= *until);
+    }
 };
 
 } // namespace wmihunt

@@ -1,5 +1,6 @@
 // fuzz_evtx: libFuzzer target feeding arbitrary bytes, as an .evtx file, through the whole
-// command (inputs, reader, extractor, detections, aggregators, both printers).
+// command (inputs, reader, detections, aggregators, the timeline, the subscription
+// correlator, the printers).
 #include "wmihunt/app.hpp"
 
 #include <cstddef>
@@ -44,11 +45,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::ofstream file(scratch_path(), std::ios::binary | std::ios::trunc);
         file.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     }
-    // The last byte picks the printer, so both see every kind of content at half the cost
-    // of running both on every input.
-    if (size > 0 && (data[size - 1] & 1) != 0)
-        run_with({"-f", "csv", "-d", "permanent", "--recover", "--no-default-exclusions"});
-    else
+    // The last byte picks the view and printer, so each sees every kind of content at a
+    // fraction of the cost of running all of them on every input.
+    switch (size > 0 ? data[size - 1] & 3 : 0) {
+    case 0:
         run_with({"--recover", "--no-default-exclusions"});
+        break;
+    case 1:
+        run_with({"-f", "csv", "-d", "permanent", "--recover", "--no-default-exclusions"});
+        break;
+    case 2:
+        run_with({"--subscriptions", "--recover"});
+        break;
+    default:
+        run_with({"--events", "-f", "jsonl", "--recover"});
+        break;
+    }
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "wmihunt/output.hpp"
 #include "wmihunt/printers.hpp"
 #include "wmihunt/scan.hpp"
+#include "wmihunt/subscriptions.hpp"
 #include "wmihunt/timeline.hpp"
 
 #include <CLI/CLI.hpp>
@@ -46,6 +47,7 @@ struct Results {
     std::vector<DetectionRows> detections;
     std::vector<EventRow> timeline;
     std::vector<CoverageRow> coverage;
+    std::vector<Subscription> subscriptions;
 };
 
 void print_aggregates(std::ostream& out, const Config& config,
@@ -98,6 +100,24 @@ void print_coverage(std::ostream& out, const Config& config, const std::vector<C
         return;
     case Format::table:
         write_coverage_table(out, rows, config.print);
+        return;
+    }
+}
+
+void print_subscriptions(std::ostream& out, const Config& config,
+                         const std::vector<Subscription>& rows) {
+    switch (config.format) {
+    case Format::json:
+        write_subscriptions_json(out, rows, config.print);
+        return;
+    case Format::jsonl:
+        write_subscriptions_jsonl(out, rows, config.print);
+        return;
+    case Format::csv:
+        write_subscriptions_csv(out, rows, config.print);
+        return;
+    case Format::table:
+        write_subscriptions_table(out, rows, config.print);
         return;
     }
 }
@@ -166,6 +186,8 @@ void print_results(std::ostream& out, const Config& config, const Results& resul
         print_timeline(target, config, results.timeline);
     else if (config.coverage)
         print_coverage(target, config, results.coverage);
+    else if (config.subscriptions)
+        print_subscriptions(target, config, results.subscriptions);
     else
         print_aggregates(target, config, aggregates);
     if (targets.file)
@@ -353,7 +375,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                  "logs, with the results of Splunk's ESCU analytics",
                  "wmihunt"};
     app.set_version_flag("--version", std::string("wmihunt ") + WMIHUNT_VERSION);
-    app.footer("Exit status: 0 nothing found, 1 findings, 2 error (results of readable "
+    app.footer("Exit status: 0 nothing found, 1 findings (with --subscriptions: one not "
+               "known-benign), 2 error (results of readable "
                "inputs are still printed).");
     RawOptions raw;
     add_options(app, raw);
@@ -432,9 +455,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     DetectionResults outputs(compiled);
     Timeline timeline(compiled);
     Coverage coverage(config.detections);
+    SubscriptionCorrelator correlator;
     std::vector<EventConsumer*> consumers = {&outputs, &coverage};
     if (config.events)
         consumers.push_back(&timeline);
+    if (config.subscriptions)
+        consumers.push_back(&correlator);
     EventFilter filter{&config.tuning, config.since, config.until};
     results.scan = scan_files(
         inputs.files, compiled, consumers,
@@ -445,6 +471,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         results.detections.push_back({&outputs.detection(i), outputs.rows(i)});
     results.timeline = timeline.rows();
     results.coverage = coverage.rows(results.scan.files);
+    if (config.subscriptions) {
+        results.subscriptions = correlator.subscriptions();
+        judge(results.subscriptions, config.tuning, config.default_exclusions);
+    }
     failed = report_files(err, config, results.scan) || failed;
     if (results.scan.interrupted) {
         // Partial results go only where nothing can mistake them for complete ones.
@@ -495,11 +525,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         for (const auto& result : results.detections)
             rows += result.rows.size();
         size_t read = results.scan.files.size() + input_errors - unread;
-        fmt::print(
-            err, "wmihunt: {} {} read, {} failed, {} records, {} matching {} in {} {}, {:.1f} s\n",
-            read, read == 1 ? "file" : "files", unread, records, results.scan.matched,
-            results.scan.matched == 1 ? "event" : "events", rows, rows == 1 ? "row" : "rows",
-            seconds_since(start));
+        std::string found = fmt::format("{} matching {} in {} {}", results.scan.matched,
+                                        results.scan.matched == 1 ? "event" : "events", rows,
+                                        rows == 1 ? "row" : "rows");
+        if (config.subscriptions)
+            found = plural(results.subscriptions.size(), "subscription", "subscriptions");
+        fmt::print(err, "wmihunt: {} {} read, {} failed, {} records, {}, {:.1f} s\n", read,
+                   read == 1 ? "file" : "files", unread, records, found, seconds_since(start));
     }
     // "Nothing found" needs at least one log looked at; each unreadable one is already named.
     bool any_read = std::any_of(results.scan.files.begin(), results.scan.files.end(),
@@ -510,6 +542,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (failed || !printed)
         return exit_error;
+    if (config.subscriptions)
+        return std::all_of(results.subscriptions.begin(), results.subscriptions.end(),
+                           [](const Subscription& s) { return s.verdict == "known-benign"; })
+                   ? exit_clean
+                   : exit_findings;
     for (const auto& result : results.detections)
         if (!result.rows.empty())
             return exit_findings;

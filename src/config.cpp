@@ -67,6 +67,10 @@ void add_options(CLI::App& app, RawOptions& raw) {
     app.add_flag("--coverage", raw.coverage,
                  "One row per host and log source the selected detections read (files, "
                  "records, first and last event time) instead of the findings");
+    app.add_flag("--subscriptions", raw.subscriptions,
+                 "One block (or row) per WMI event subscription and host, joined from "
+                 "WMI-Activity 5859/5860/5861 and Sysmon 19/20/21: what it runs, who created "
+                 "it, when, its state and a verdict (known-benign, suspicious, unknown)");
     app.add_option("-f,--format", raw.format,
                    "Output format: table (for people), csv (RFC 4180, Splunk's columns), json "
                    "(one document) or jsonl (one object per line)")
@@ -92,7 +96,7 @@ void add_options(CLI::App& app, RawOptions& raw) {
         ->default_str("UTC");
     app.add_option("--time-format", raw.time_format,
                    "splunk (%Y-%m-%dT%H:%M:%S; default for counts) or iso (ISO-8601 with 100 ns "
-                   "and offset; default for --events)")
+                   "and offset; default for --events and --subscriptions)")
         ->type_name("STYLE");
     app.add_flag("--csv-bom", raw.csv_bom, "Start CSV output with a UTF-8 byte order mark (Excel)");
     app.add_flag("--csv-raw", raw.csv_raw,
@@ -200,10 +204,12 @@ Config make_config(const RawOptions& raw) {
 
     config.events = raw.events;
     config.coverage = raw.coverage;
-    if (config.events && config.coverage)
-        throw UsageError("--events and --coverage are two views: choose one");
+    config.subscriptions = raw.subscriptions;
+    if (int(config.events) + int(config.coverage) + int(config.subscriptions) > 1)
+        throw UsageError("--events, --coverage and --subscriptions are views: choose one");
     if (raw.time_format.empty())
-        config.print.time_style = raw.events ? TimeStyle::iso : TimeStyle::splunk;
+        config.print.time_style =
+            raw.events || raw.subscriptions ? TimeStyle::iso : TimeStyle::splunk;
     else if (raw.time_format == "splunk")
         config.print.time_style = TimeStyle::splunk;
     else if (raw.time_format == "iso")
@@ -252,10 +258,13 @@ Config make_config(const RawOptions& raw) {
         if (config.coverage)
             throw UsageError("--coverage prints one table: write it with --output FILE "
                              "instead of --output-dir");
+        if (config.subscriptions)
+            throw UsageError("--subscriptions prints one table: write it with --output FILE "
+                             "instead of --output-dir");
         config.output_dir = raw.output_dir;
     }
     if (config.format == Format::csv && !config.events && !config.coverage &&
-        config.detections.size() > 1 && !config.output_dir)
+        !config.subscriptions && config.detections.size() > 1 && !config.output_dir)
         throw UsageError("a CSV file holds one table, and several detections are selected: "
                          "choose one with --detection NAME, write one file per detection "
                          "with --output-dir DIR, or list the events with --events");

@@ -42,6 +42,9 @@ Json event_object(const EventRow& row, const PrintOptions& options) {
     for (size_t i = 0; i < timeline_fields.size(); ++i)
         object[std::string(timeline_fields[i])] =
             row.fields[i] ? Json(*row.fields[i]) : Json(nullptr);
+    for (size_t i = 0; i < timeline_payload_fields.size(); ++i)
+        object[std::string(timeline_payload_fields[i])] =
+            row.payload[i] ? Json(*row.payload[i]) : Json(nullptr);
     object["file"] = row.file;
     return object;
 }
@@ -136,6 +139,62 @@ void write_coverage_jsonl(std::ostream& out, const std::vector<CoverageRow>& row
                           const PrintOptions& options) {
     for (const auto& row : rows)
         dump(out, coverage_object(row, options), -1);
+}
+
+} // namespace wmihunt
+
+namespace wmihunt {
+
+namespace {
+
+Json subscription_object(const Subscription& s, const PrintOptions& options) {
+    auto text = [](const std::string& value) {
+        return value.empty() ? Json(nullptr) : Json(value);
+    };
+    Json object;
+    object["host"] = s.host;
+    object["kind"] = s.kind;
+    object["namespace"] = text(s.name_space);
+    object["filter"] = text(s.filter);
+    object["query"] = text(s.query);
+    object["query_namespace"] = text(s.query_namespace);
+    object["consumer_type"] = text(s.consumer_type);
+    object["consumer"] = text(s.consumer);
+    object["action"] = text(s.action);
+    object["scripting_engine"] = text(s.scripting_engine);
+    object["creator_sid"] = text(s.creator_sid);
+    object["user"] = text(s.user);
+    object["first_seen"] = format_time(s.first_seen, options.time_style, options.zone);
+    object["last_seen"] = format_time(s.last_seen, options.time_style, options.zone);
+    object["state"] = s.state;
+    Json evidence = Json::object();
+    for (const auto& [source, count] : s.evidence)
+        evidence[source] = count;
+    object["evidence"] = std::move(evidence);
+    object["verdict"] = s.verdict;
+    object["indicators"] = s.indicators;
+    object["allowlist_rule"] = text(s.allowlist_rule);
+    object["mitre"] = subscription_mitre;
+    object["notes"] = text(s.notes);
+    return object;
+}
+
+} // namespace
+
+void write_subscriptions_json(std::ostream& out, const std::vector<Subscription>& rows,
+                              const PrintOptions& options) {
+    Json document = document_head(options);
+    Json list = Json::array();
+    for (const auto& row : rows)
+        list.push_back(subscription_object(row, options));
+    document["subscriptions"] = std::move(list);
+    dump(out, document, 2);
+}
+
+void write_subscriptions_jsonl(std::ostream& out, const std::vector<Subscription>& rows,
+                               const PrintOptions& options) {
+    for (const auto& row : rows)
+        dump(out, subscription_object(row, options), -1);
 }
 
 } // namespace wmihunt

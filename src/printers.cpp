@@ -90,7 +90,7 @@ bool never_cut(std::string_view column) {
         "time",      "_time",     "firstTime",  "lastTime",     "count",
         "host",      "dest",      "Computer",   "ComputerName", "event_id",
         "EventCode", "record_id", "client_pid", "detection",    "field",
-        "first",     "last",      "files",      "records"};
+        "first",     "last",      "files",      "records",      "creator_sid"};
     return std::find(std::begin(names), std::end(names), column) != std::end(names);
 }
 
@@ -202,6 +202,7 @@ const std::vector<std::string_view>& timeline_columns() {
         std::vector<std::string_view> c = {"time",      "detection", "host", "event_id",
                                            "record_id", "field",     "value"};
         c.insert(c.end(), timeline_fields.begin(), timeline_fields.end());
+        c.insert(c.end(), timeline_payload_fields.begin(), timeline_payload_fields.end());
         c.push_back("file");
         return c;
     }();
@@ -219,6 +220,8 @@ std::vector<std::string> timeline_cells(const EventRow& row, const PrintOptions&
                                       std::string(row.detection->finding),
                                       row.value};
     for (const auto& field : row.fields)
+        cells.push_back(field.value_or(""));
+    for (const auto& field : row.payload)
         cells.push_back(field.value_or(""));
     cells.push_back(row.file);
     return cells;
@@ -266,8 +269,16 @@ void write_grid(std::ostream& out, const std::string& title, const std::vector<s
     cells.push_back(header);
     for (const auto& row : rows) {
         std::vector<std::string> line;
-        for (const auto& value : row)
-            line.push_back(terminal_escape(value));
+        for (const auto& value : row) {
+            // Without the white space around it: a script's indentation and final line
+            // break would only push what it says out of a cut cell.
+            size_t first = value.find_first_not_of(" \t\r\n");
+            size_t last = value.find_last_not_of(" \t\r\n");
+            line.push_back(
+                first == std::string::npos
+                    ? std::string()
+                    : terminal_escape(std::string_view(value).substr(first, last + 1 - first)));
+        }
         cells.push_back(std::move(line));
     }
     std::vector<size_t> widths(header.size());
@@ -458,6 +469,132 @@ void write_detection_list(std::ostream& out) {
             fields += (fields.empty() ? "" : ", ") + std::string(field.name) + " (" +
                       std::string(field.source) + ")";
         fmt::print(out, "  fields for --exclude, --include and --allowlist: {}\n\n", fields);
+    }
+}
+
+} // namespace wmihunt
+
+namespace wmihunt {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items)
+        text += (text.empty() ? "" : " ") + item;
+    return text;
+}
+
+std::vector<std::string> subscription_cells(const Subscription& s, const PrintOptions& options) {
+    return {s.host,
+            s.kind,
+            s.name_space,
+            s.filter,
+            s.query,
+            s.query_namespace,
+            s.consumer_type,
+            s.consumer,
+            s.action,
+            s.scripting_engine,
+            s.creator_sid,
+            s.user,
+            format_time(s.first_seen, options.time_style, options.zone),
+            format_time(s.last_seen, options.time_style, options.zone),
+            s.state,
+            s.evidence_text(),
+            s.verdict,
+            joined(s.indicators),
+            s.allowlist_rule,
+            std::string(subscription_mitre),
+            s.notes};
+}
+
+} // namespace
+
+void write_subscriptions_csv(std::ostream& out, const std::vector<Subscription>& rows,
+                             const PrintOptions& options) {
+    std::string line;
+    if (options.csv.bom)
+        line += "\xEF\xBB\xBF";
+    for (auto column : subscription_columns())
+        line += std::string(column) + ",";
+    line.back() = '\r';
+    line += '\n';
+    out << line;
+    for (const auto& row : rows) {
+        line.clear();
+        for (const auto& cell : subscription_cells(row, options))
+            line += csv_cell(cell, options.csv) + ",";
+        line.back() = '\r';
+        line += '\n';
+        out << line;
+    }
+}
+
+namespace {
+
+// `text` as lines for a terminal: split at CR LF, LF and CR, each TAB as spaces to the
+// next multiple of four, without the blank lines around it and the indentation all its
+// lines share (a script's), everything else escaped (terminal_escape).
+std::vector<std::string> display_lines(std::string_view text) {
+    std::vector<std::string> lines(1);
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
+                ++i;
+            lines.emplace_back();
+        } else if (c == '\t') {
+            lines.back() += std::string(4 - display_width(lines.back()) % 4, ' ');
+        } else {
+            lines.back() += c;
+        }
+    }
+    auto blank = [](const std::string& line) {
+        return line.find_first_not_of(' ') == std::string::npos;
+    };
+    while (lines.size() > 1 && blank(lines.back()))
+        lines.pop_back();
+    while (lines.size() > 1 && blank(lines.front()))
+        lines.erase(lines.begin());
+    size_t indent = std::string::npos;
+    for (const auto& line : lines)
+        if (!blank(line))
+            indent = std::min(indent, line.find_first_not_of(' '));
+    for (auto& line : lines)
+        line = terminal_escape(blank(line) ? std::string() : line.substr(indent));
+    return lines;
+}
+
+} // namespace
+
+void write_subscriptions_table(std::ostream& out, const std::vector<Subscription>& rows,
+                               const PrintOptions& options) {
+    std::string title = fmt::format("WMI event subscriptions (MITRE {}): {} ({} time)",
+                                    subscription_mitre, rows.size(), options.zone.name());
+    if (options.color)
+        out << "\x1b[1m" << terminal_escape(title) << "\x1b[0m\n\n";
+    else
+        out << terminal_escape(title) << "\n\n";
+    const auto& columns = subscription_columns();
+    size_t label_width = 0;
+    for (auto column : columns)
+        label_width = std::max(label_width, column.size());
+    for (size_t n = 0; n < rows.size(); ++n) {
+        const Subscription& s = rows[n];
+        std::vector<std::string> cells = subscription_cells(s, options);
+        fmt::print(out, "[{}] {}  {}  {}\n", n + 1, terminal_escape(s.host), s.kind, s.verdict);
+        for (size_t i = 0; i < columns.size(); ++i) {
+            if (cells[i].empty() || columns[i] == "host" || columns[i] == "kind" ||
+                columns[i] == "verdict")
+                continue;
+            std::vector<std::string> lines = display_lines(cells[i]);
+            std::string pad(label_width - columns[i].size(), ' ');
+            fmt::print(out, "    {}{}  {}\n", columns[i], pad, lines.front());
+            for (size_t k = 1; k < lines.size(); ++k)
+                fmt::print(out, "    {}  {}\n", std::string(label_width, ' '), lines[k]);
+        }
+        out << "\n";
     }
 }
 

@@ -1,6 +1,8 @@
 // timeline: event rows from matched events, and their order.
 #include "wmihunt/timeline.hpp"
 
+#include "wmihunt/subscriptions.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -20,6 +22,8 @@ EventRow make_event_row(const CompiledDetection& detection, const Event& event,
     for (size_t i = 0; i < timeline_fields.size(); ++i)
         if (const std::string* value = detection.field_value(event, extracted, timeline_fields[i]))
             row.fields[i] = *value;
+    if (auto payload = event_payload(event))
+        row.payload = {payload->consumer_type, payload->action, payload->creator_sid};
     row.file = file;
     return row;
 }

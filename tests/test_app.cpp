@@ -188,7 +188,7 @@ TEST_CASE("option --events on no logs prints an empty timeline in every format")
     std::string dir = empty_dir();
     CHECK(run_app({"--events", "-f", "csv", dir}).out ==
           "time,detection,host,event_id,record_id,field,value,user,namespace,client_pid,"
-          "client_machine,filter,file\r\n");
+          "client_machine,filter,consumer_type,action,creator_sid,file\r\n");
     CHECK(run_app({"--events", "-f", "jsonl", dir}).out.empty());
     CHECK(run_app({"--events", "-f", "json", dir}).out.find("\"events\": []") != std::string::npos);
     CHECK(run_app({"--events", dir}).out.rfind("Events: 0 (UTC time)\n", 0) == 0);

@@ -191,10 +191,10 @@ TEST_CASE("the timeline as CSV: fixed columns, empty cells for fields a detectio
     write_timeline_csv(out, {sample_event("ActiveScriptEventConsumer=\"KillProcess\"")}, options);
     CHECK(out.str() ==
           "time,detection,host,event_id,record_id,field,value,user,namespace,client_pid,"
-          "client_machine,filter,file\r\n"
+          "client_machine,filter,consumer_type,action,creator_sid,file\r\n"
           "2022-03-10T19:51:17.6765192Z,permanent,HOST,5861,149,consumer,"
           "\"ActiveScriptEventConsumer=\"\"KillProcess\"\"\",,//./root/subscription,,,"
-          "ProcessStartTrigger,/logs/WMI.evtx\r\n");
+          "ProcessStartTrigger,,,,/logs/WMI.evtx\r\n");
 }
 
 TEST_CASE("JSON output stays valid UTF-8 when a value holds invalid UTF-8") {
@@ -209,7 +209,8 @@ TEST_CASE("JSON output stays valid UTF-8 when a value holds invalid UTF-8") {
           "\"host\":\"HOST\",\"event_id\":5861,\"record_id\":149,\"field\":\"consumer\","
           "\"value\":\"bad \xEF\xBF\xBD byte \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end\","
           "\"user\":null,\"namespace\":\"//./root/subscription\",\"client_pid\":null,"
-          "\"client_machine\":null,\"filter\":\"ProcessStartTrigger\",\"file\":\"/logs/"
+          "\"client_machine\":null,\"filter\":\"ProcessStartTrigger\",\"consumer_type\":null,"
+          "\"action\":null,\"creator_sid\":null,\"file\":\"/logs/"
           "WMI.evtx\"}\n");
     const Detection& t = *find_detection("temporary");
     std::ostringstream document;

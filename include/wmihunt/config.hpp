@@ -41,6 +41,7 @@ struct RawOptions {
     bool list_detections = false;
     bool events = false;
     bool coverage = false;
+    bool subscriptions = false;
     std::string since;
     std::string until;
     std::string timezone = "UTC";
@@ -69,6 +70,7 @@ struct Config {
     bool list_detections = false; // print the detections and exit; no PATH needed
     bool events = false;          // the timeline instead of the aggregates
     bool coverage = false;        // the coverage table instead of the aggregates
+    bool subscriptions = false;   // the subscriptions instead of the aggregates
     std::optional<int64_t> since; // events at or after this instant (ticks, UTC)
     std::optional<int64_t> until; // events before this instant
     PrintOptions print;           // time zone and style, CSV options, table width

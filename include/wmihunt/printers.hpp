@@ -5,6 +5,7 @@
 #include "wmihunt/coverage.hpp"
 #include "wmihunt/detection.hpp"
 #include "wmihunt/escape.hpp"
+#include "wmihunt/subscriptions.hpp"
 #include "wmihunt/timefmt.hpp"
 #include "wmihunt/timeline.hpp"
 
@@ -58,7 +59,8 @@ const std::vector<std::string_view>& timeline_columns();
 void write_timeline_csv(std::ostream& out, const std::vector<EventRow>& rows,
                         const PrintOptions& options);
 
-// A titled, aligned table. Cells are shown as logged, escaped with terminal_escape. Only
+// A titled, aligned table. Cells are shown as logged, without the white space (space, TAB,
+// CR, LF) around them, escaped with terminal_escape. Only
 // free-text cells are ever cut, never times, hosts, ids, counts or detection names: a cut
 // cell keeps a third of its width at the head and the rest at the tail, around a "…".
 // The first free-text column whose rows differ tells them apart: there a cell whose start
@@ -88,6 +90,22 @@ void write_coverage_json(std::ostream& out, const std::vector<CoverageRow>& rows
                          const PrintOptions& options);
 void write_coverage_jsonl(std::ostream& out, const std::vector<CoverageRow>& rows,
                           const PrintOptions& options);
+
+// The subscriptions view. CSV: subscription_columns() as header, one CR LF-terminated
+// record per subscription (evidence as "5861:1 5859:3", indicators separated by spaces).
+// JSON: {"wmihunt": VERSION, "time_zone": ..., "subscriptions": [...]}, each an object
+// keyed by subscription_columns() (evidence an object of counts, indicators an array, a
+// field with nothing known null); JSONL: one such object per line. Table: one block per
+// subscription, every known field on its own line, the payload whole, its line breaks
+// kept and control characters escaped.
+void write_subscriptions_csv(std::ostream& out, const std::vector<Subscription>& rows,
+                             const PrintOptions& options);
+void write_subscriptions_table(std::ostream& out, const std::vector<Subscription>& rows,
+                               const PrintOptions& options);
+void write_subscriptions_json(std::ostream& out, const std::vector<Subscription>& rows,
+                              const PrintOptions& options);
+void write_subscriptions_jsonl(std::ostream& out, const std::vector<Subscription>& rows,
+                               const PrintOptions& options);
 
 // --list-detections: each detection with its event ids, Splunk search, default
 // exclusions, tunable fields, MITRE id and risk score.

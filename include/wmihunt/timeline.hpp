@@ -18,6 +18,11 @@ namespace wmihunt {
 inline constexpr std::array<std::string_view, 5> timeline_fields = {
     "user", "namespace", "client_pid", "client_machine", "filter"};
 
+// The decoded payload --events prints for 5861 and Sysmon 19/20/21 events (event_payload
+// in subscriptions.hpp); other events leave them empty (null in JSON).
+inline constexpr std::array<std::string_view, 3> timeline_payload_fields = {
+    "consumer_type", "action", "creator_sid"};
+
 // One matched event, as the timeline shows it.
 struct EventRow {
     const Detection* detection = nullptr;
@@ -27,6 +32,7 @@ struct EventRow {
     uint64_t record_id = 0;
     std::string value; // the detection's finding field (query, consumer, Destination)
     std::array<std::optional<std::string>, timeline_fields.size()> fields;
+    std::array<std::optional<std::string>, timeline_payload_fields.size()> payload;
     std::string file;
 };
 

@@ -79,7 +79,7 @@ def check_table(label, table, header, rows, width):
             break
     for r, (cells, values) in enumerate(zip(got_rows, rows)):
         for c, (cell, value) in enumerate(zip(cells, values)):
-            whole = escaped(value).strip()
+            whole = escaped(value.strip(" \t\r\n"))
             if header[c] in NEVER_CUT or width == 0:
                 if cell != whole:
                     problems.append(f"row {r} {header[c]}: {cell!r} is not {whole!r}")

@@ -517,10 +517,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (!config.quiet) {
         size_t unread = input_errors;
         uint64_t records = 0;
+        uint64_t decoded = 0; // by libevtx; the others the screen ruled out unread
         size_t rows = 0;
         for (const auto& file : results.scan.files) {
             unread += file.error.empty() ? 0 : 1;
             records += file.stats.records_total;
+            decoded += file.stats.records_read + file.stats.records_failed;
         }
         for (const auto& result : results.detections)
             rows += result.rows.size();
@@ -530,8 +532,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                                         rows == 1 ? "row" : "rows");
         if (config.subscriptions)
             found = plural(results.subscriptions.size(), "subscription", "subscriptions");
-        fmt::print(err, "wmihunt: {} {} read, {} failed, {} records, {}, {:.1f} s\n", read,
-                   read == 1 ? "file" : "files", unread, records, found, seconds_since(start));
+        fmt::print(err, "wmihunt: {} {} read, {} failed, {} records, {} decoded, {}, {:.1f} s\n",
+                   read, read == 1 ? "file" : "files", unread, records, decoded, found,
+                   seconds_since(start));
     }
     // "Nothing found" needs at least one log looked at; each unreadable one is already named.
     bool any_read = std::any_of(results.scan.files.begin(), results.scan.files.end(),

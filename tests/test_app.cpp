@@ -96,7 +96,8 @@ TEST_CASE("a directory without logs is named, and a run that read no log exits 2
     CHECK(
         r.err.rfind("wmihunt: warning: " + empty_dir() +
                         ": no .evtx file in this directory\n"
-                        "wmihunt: 0 files read, 0 failed, 0 records, 0 matching events in 0 rows, ",
+                        "wmihunt: 0 files read, 0 failed, 0 records, 0 decoded, 0 matching events in "
+                        "0 rows, ",
                     0) == 0);
     CHECK(r.err.find("\nwmihunt: error: no log was read\n") != std::string::npos);
     CHECK(r.out.find(": 0 rows") != std::string::npos);

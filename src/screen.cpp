@@ -46,6 +46,36 @@ size_t read_at(int fd, std::byte* buffer, size_t size, uint64_t offset) {
     return done;
 }
 
+// Walks a chunk's records as libevtx reads them, from the end of the chunk header to its
+// free space: signature, size, identifier, time, data, the size again. Stops at the first
+// record that breaks these, as libevtx does. Calls on_record(offset, size) for each and
+// returns how many there were.
+template <typename OnRecord>
+size_t walk_records(std::span<const std::byte> chunk, size_t free_space, OnRecord&& on_record) {
+    size_t count = 0;
+    size_t at = evtx_chunk_header_size;
+    while (at + 28 <= free_space) {
+        if (load_le<uint32_t>(chunk, at) != 0x00002A2A)
+            break;
+        size_t size = load_le<uint32_t>(chunk, at + 4);
+        if (size < 28 || at + size > free_space || load_le<uint32_t>(chunk, at + size - 4) != size)
+            break;
+        on_record(at, size);
+        ++count;
+        at += size;
+    }
+    return count;
+}
+
+// The records of a sound chunk that libevtx would return (walk_records), else those its
+// header announces.
+uint64_t records_of(std::span<const std::byte> chunk, const ChunkHeader& header) {
+    if (header.status != ChunkStatus::ok || chunk.size() != evtx_chunk_size ||
+        header.free_space_offset > chunk.size())
+        return header.record_count();
+    return walk_records(chunk, header.free_space_offset, [](size_t, size_t) {});
+}
+
 // Reads chunks [first_chunk, first_chunk + chunk_count) with 1 MiB reads, counts them in
 // `stats` (all but chunks_decoded, which is the caller's), and hands each chunk the
 // screen keeps to `keep` with its header and whether it is the last chunk of a file cut
@@ -71,7 +101,8 @@ void read_chunks(
             ChunkHeader header = inspect_chunk(chunk);
             stats.count_chunk(header.status);
             if (!screen.keep(chunk, header.status)) {
-                stats.records_total += header.record_count();
+                // Counted as libevtx would read them: the same count as --no-screen.
+                stats.records_total += records_of(chunk, header);
                 continue;
             }
             keep(chunk, header, length < evtx_chunk_size);
@@ -270,16 +301,7 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
         header.free_space_offset > chunk.size())
         return std::nullopt;
     RecordPlan plan;
-    // Records follow one another from the end of the chunk header to its free space, as
-    // libevtx reads them: signature, size, identifier, time, data, size again.
-    size_t at = evtx_chunk_header_size;
-    while (at + 28 <= header.free_space_offset) {
-        if (load_le<uint32_t>(chunk, at) != 0x00002A2A)
-            break;
-        size_t size = load_le<uint32_t>(chunk, at + 4);
-        if (size < 28 || at + size > header.free_space_offset ||
-            load_le<uint32_t>(chunk, at + size - 4) != size)
-            break;
+    walk_records(chunk, header.free_space_offset, [&](size_t at, size_t size) {
         size_t data = at + 24;
         size_t limit = at + size - 4;
         bool decode = true;
@@ -295,8 +317,7 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
             plan.first_time = std::min(plan.first_time, time);
             plan.last_time = std::max(plan.last_time, time);
         }
-        at += size;
-    }
+    });
     if (plan.ids.size() != header.record_count())
         return std::nullopt;
     return plan;

@@ -15,10 +15,13 @@ import sys
 
 
 def run(wmihunt, args):
-    """Exit status, CSV, and the record count of the end summary (None without one)."""
+    """Exit status, CSV, and the record count of the end summary (None without one); and,
+    apart, the count of records libevtx decoded."""
     proc = subprocess.run([wmihunt, "--format", "csv", *args], capture_output=True)
-    records = re.search(rb"wmihunt: \d+ files? read, \d+ failed, (\d+) records,", proc.stderr)
-    return proc.returncode, proc.stdout, records and int(records.group(1))
+    counts = re.search(rb"wmihunt: \d+ files? read, \d+ failed, (\d+) records, (\d+) decoded,",
+                       proc.stderr)
+    return (proc.returncode, proc.stdout, counts and int(counts.group(1))), \
+        counts and int(counts.group(2))
 
 
 def main():
@@ -39,13 +42,21 @@ def main():
     failures = 0
     checked = 0
     for path in inputs:
-        for detection in ("temporary", "permanent"):
+        for detection in ("temporary", "permanent", "sysmon-persistence", "permanent-sysmon"):
             for exclusions in ([], ["--no-default-exclusions"]):
                 base = ["-d", detection, *exclusions, path]
-                reference = run(wmihunt, ["--no-screen", "-j1", *base])
+                reference, all_decoded = run(wmihunt, ["--no-screen", "-j1", *base])
+                if all_decoded is None or reference[2] is None or all_decoded > reference[2]:
+                    failures += 1
+                    print(f"DECODED --no-screen {' '.join(base)}: {all_decoded} of "
+                          f"{reference[2]} records decoded")
                 for variant in (["-j1"], ["-j2"], ["--no-screen", "-j2"]):
-                    got = run(wmihunt, [*variant, *base])
+                    got, decoded = run(wmihunt, [*variant, *base])
                     checked += 1
+                    if decoded is None or decoded > all_decoded:
+                        failures += 1
+                        print(f"DECODED {' '.join(variant + base)}: {decoded} records decoded, "
+                              f"more than the {all_decoded} of --no-screen")
                     if got != reference or reference[2] is None or reference[2] >= 1 << 63:
                         failures += 1
                         print(f"DIFF {' '.join(variant + base)}\n  reference exit {reference[0]}, "

@@ -27,7 +27,8 @@ struct Event {
 
     // The value of field `name`: "Computer", "ComputerName" and "host" are System/Computer
     // (as Splunk names it for XML and classic events); any other name is a logged field.
-    // nullptr when the event has no such field.
+    // nullptr when the event has no such field. The pointer is into this event: it
+    // dangles once the event is gone (make_event(r).field(...) on a temporary).
     const std::string* field(std::string_view name) const;
 };
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Screening and threads never change results: for each PATH, both detections with and
-without default exclusions print byte-identical CSV with screening on (-j2, -j1) and off,
-and the end summary counts the same records (a number that fits in 63 bits: no counter
-wrapped).
+"""Screening and threads never change results: for each PATH, all four detections at once
+(JSON lines) and one detection of each log source alone (CSV), with and without default
+exclusions, print byte-identical output with screening on (-j2, -j1) and off; the end
+summary counts the same records (a number that fits in 63 bits: no counter wrapped), and
+screening never has libevtx decode more of them than --no-screen.
 
 usage: screen_equivalence.py WMIHUNT [--each] PATH...
 A directory is compared as a whole; after --each, also every .evtx file in it on its own.
@@ -17,7 +18,7 @@ import sys
 def run(wmihunt, args):
     """Exit status, CSV, and the record count of the end summary (None without one); and,
     apart, the count of records libevtx decoded."""
-    proc = subprocess.run([wmihunt, "--format", "csv", *args], capture_output=True)
+    proc = subprocess.run([wmihunt, *args], capture_output=True)
     counts = re.search(rb"wmihunt: \d+ files? read, \d+ failed, (\d+) records, (\d+) decoded,",
                        proc.stderr)
     return (proc.returncode, proc.stdout, counts and int(counts.group(1))), \
@@ -42,9 +43,12 @@ def main():
     failures = 0
     checked = 0
     for path in inputs:
-        for detection in ("temporary", "permanent", "sysmon-persistence", "permanent-sysmon"):
+        # All four detections at once, and one of each log source alone (each selection
+        # screens for other records).
+        for selection in (["-f", "jsonl"], ["-f", "csv", "-d", "temporary"],
+                          ["-f", "csv", "-d", "permanent-sysmon"]):
             for exclusions in ([], ["--no-default-exclusions"]):
-                base = ["-d", detection, *exclusions, path]
+                base = [*selection, *exclusions, path]
                 reference, all_decoded = run(wmihunt, ["--no-screen", "-j1", *base])
                 if all_decoded is None or reference[2] is None or all_decoded > reference[2]:
                     failures += 1

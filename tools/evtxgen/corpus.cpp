@@ -220,9 +220,10 @@ CorpusReport write_corpus(const CorpusOptions& o) {
             const std::uint64_t security = rest * 6 / 10;
             add_series(plans, "Microsoft-Windows-WMI-Activity%4Operational", wmi, kMiB, wmi_mix(),
                        715, true);
+            // As on a real host: dense process, network and file events, rare WMI ones.
+            const std::string_view schema = kSysmonSchemas[h % std::size(kSysmonSchemas)];
             add_series(plans, "Microsoft-Windows-Sysmon%4Operational", sysmon, 100 * kMiB,
-                       {{&spec("sysmon19"), 1}, {&spec("sysmon20"), 1}, {&spec("sysmon21"), 1}},
-                       760, false);
+                       sysmon_mix(schema), 900, false);
             add_series(plans, "Security", security, 100 * kMiB, {{&spec("security4624"), 1}}, 770,
                        false);
             add_series(plans, "System", rest - security, 100 * kMiB, {{&spec("system7036"), 1}},

@@ -211,15 +211,161 @@ bool may_be_selected_id(unsigned type, std::span<const std::byte> data,
     }
 }
 
+// Whether the element name whose name structure is at `offset` (next offset, hash, count,
+// UTF-16 characters) is `name`.
+bool name_is(std::span<const std::byte> chunk, size_t offset, std::string_view name) {
+    if (offset + 8 + 2 * name.size() > chunk.size() ||
+        load_le<uint16_t>(chunk, offset + 6) != name.size())
+        return false;
+    for (size_t i = 0; i < name.size(); ++i)
+        if (load_le<uint16_t>(chunk, offset + 8 + 2 * i) != static_cast<unsigned char>(name[i]))
+            return false;
+    return true;
+}
+
+// The index of the substitution that is the whole content of Event/System/EventID in the
+// template definition at `definition` (next offset, GUID, data size, BinXml): the one value
+// of an instance's array libevtx turns into the event id. nullopt when the definition
+// does not walk exactly as BinXml (an unknown token, a name or size past its end), or when
+// EventID's content is not one substitution.
+std::optional<uint16_t> event_id_substitution(std::span<const std::byte> chunk, size_t definition) {
+    if (definition + 24 > chunk.size())
+        return std::nullopt;
+    size_t at = definition + 24;
+    size_t end = at + load_le<uint32_t>(chunk, definition + 20);
+    if (end > chunk.size())
+        return std::nullopt;
+    // Skips a name referenced at `at` (4 bytes), and the name itself when it is inline.
+    auto skip_name = [&](size_t& pos, size_t& name) {
+        if (pos + 4 > end)
+            return false;
+        name = load_le<uint32_t>(chunk, pos);
+        pos += 4;
+        if (name != pos)
+            return name + 8 <= chunk.size();
+        if (pos + 8 > end)
+            return false;
+        pos += 8 + 2 * size_t(load_le<uint16_t>(chunk, pos + 6)) + 2;
+        return pos <= end;
+    };
+    // Per open element: whether it is Event, Event/System, Event/System/EventID.
+    std::vector<bool> on_path;
+    bool in_start_tag = false;
+    std::optional<uint16_t> found;
+    bool eventid_other_content = false;
+    bool seen_eventid = false;
+    while (at < end) {
+        unsigned token = std::to_integer<unsigned>(chunk[at]);
+        switch (token & 0xBF) {
+        case 0x00: // end of fragment
+            at = end;
+            continue;
+        case 0x0F: // fragment header
+            at += 4;
+            break;
+        case 0x01: { // open start element
+            at += 1 + 2 + 4;
+            size_t name = 0;
+            if (!skip_name(at, name))
+                return std::nullopt;
+            if ((token & 0x40) != 0)
+                at += 4; // attribute list size
+            size_t depth = on_path.size();
+            bool parent = depth == 0 || on_path.back();
+            std::string_view wanted = depth == 0 ? "Event" : depth == 1 ? "System" : "EventID";
+            bool on = parent && depth < 3 && name_is(chunk, name, wanted);
+            if (on && depth == 2) {
+                if (seen_eventid)
+                    return std::nullopt; // two EventID elements
+                seen_eventid = true;
+            }
+            on_path.push_back(on);
+            in_start_tag = true;
+            break;
+        }
+        case 0x02: // close start element
+            in_start_tag = false;
+            ++at;
+            break;
+        case 0x03: // close empty element
+        case 0x04: // end element
+            if (on_path.empty())
+                return std::nullopt;
+            on_path.pop_back();
+            in_start_tag = false;
+            ++at;
+            break;
+        case 0x05: { // value
+            if (at + 4 > end || std::to_integer<unsigned>(chunk[at + 1]) != 0x01)
+                return std::nullopt; // only UTF-16 text is written in definitions
+            if (!in_start_tag && on_path.size() == 3 && on_path.back())
+                eventid_other_content = true;
+            at += 4 + 2 * size_t(load_le<uint16_t>(chunk, at + 2));
+            break;
+        }
+        case 0x06: { // attribute
+            ++at;
+            size_t name = 0;
+            if (!skip_name(at, name))
+                return std::nullopt;
+            break;
+        }
+        case 0x07: // CDATA
+        case 0x0B: // PI data
+            if (at + 3 > end)
+                return std::nullopt;
+            if (!in_start_tag && on_path.size() == 3 && on_path.back())
+                eventid_other_content = true;
+            at += 3 + 2 * size_t(load_le<uint16_t>(chunk, at + 1));
+            break;
+        case 0x08: // character reference
+            if (!in_start_tag && on_path.size() == 3 && on_path.back())
+                eventid_other_content = true;
+            at += 3;
+            break;
+        case 0x09:   // entity reference
+        case 0x0A: { // PI target
+            if (!in_start_tag && on_path.size() == 3 && on_path.back())
+                eventid_other_content = true;
+            ++at;
+            size_t name = 0;
+            if (!skip_name(at, name))
+                return std::nullopt;
+            break;
+        }
+        case 0x0D: // substitution
+        case 0x0E: // optional substitution
+            if (at + 4 > end)
+                return std::nullopt;
+            if (!in_start_tag && on_path.size() == 3 && on_path.back()) {
+                if (found)
+                    eventid_other_content = true;
+                found = load_le<uint16_t>(chunk, at + 1);
+            }
+            at += 4;
+            break;
+        default:
+            return std::nullopt;
+        }
+    }
+    if (at != end || !on_path.empty() || eventid_other_content)
+        return std::nullopt;
+    return found;
+}
+
 // The value array libevtx reads for the template instance whose token is at `at`, with
 // the value arrays of the documents nested in it, all inside [at, limit); nullopt when
 // the instance does not have the layout described in screen.hpp. At the top of a record
 // (`top`) the definition must come earlier in the chunk: after an inline one, where
 // libevtx reads the next token depends on how far it parsed the definition. Sets
-// `may_hold` when a value of any of these arrays may be one of `ids` (may_be_selected_id).
+// `may_hold` when a value of any of these arrays may be one of `ids` (may_be_selected_id);
+// with `id_value`, only that value of this instance's own array (the EventID
+// substitution of its definition) counts, and it counts whatever its type when it is a
+// nested document.
 std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size_t at, size_t limit,
                                           bool top, int depth, const std::vector<uint32_t>& ids,
-                                          bool& may_hold) {
+                                          bool& may_hold,
+                                          std::optional<size_t> id_value = std::nullopt) {
     if (depth > 8 || at + 10 > limit || chunk[at] != binxml_template_instance)
         return std::nullopt;
     size_t header_end = at + 10;
@@ -249,15 +395,20 @@ std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size
             // instance, or an element that uses this instance's own values.
             size_t end = value + size;
             size_t nested = starts_with_fragment_header(chunk, value, end) ? value + 4 : value;
+            if (id_value && i == *id_value)
+                may_hold = true;
+            bool ignored = false;
+            bool& nested_may_hold = id_value ? ignored : may_hold;
             if (nested < end && chunk[nested] == binxml_template_instance) {
-                if (!instance_values(chunk, nested, end, false, depth + 1, ids, may_hold))
+                if (!instance_values(chunk, nested, end, false, depth + 1, ids, nested_may_hold))
                     return std::nullopt;
             } else if (nested != value || size == 0 ||
                        (std::to_integer<unsigned>(chunk[value]) & 0xBF) !=
                            binxml_open_start_element) {
                 return std::nullopt;
             }
-        } else if (!may_hold && may_be_selected_id(type, chunk.subspan(value, size), ids)) {
+        } else if (!may_hold && (!id_value || i == *id_value) &&
+                   may_be_selected_id(type, chunk.subspan(value, size), ids)) {
             may_hold = true;
         }
         value += size;
@@ -276,6 +427,46 @@ Screen::Screen(const RecordSelector& selector) : m_all(selector.all) {
         if (std::find(m_needles.begin(), m_needles.end(), needle) == m_needles.end())
             m_needles.push_back(std::move(needle));
     }
+    // One pass for every needle (Horspool's search on byte pairs): a window as long as the
+    // shortest needle moves by how far its last byte pair is from the end of every needle's
+    // first `m_window` bytes; 0 means some needle may start here.
+    m_window = SIZE_MAX;
+    for (const auto& needle : m_needles)
+        m_window = std::min(m_window, needle.size());
+    if (m_needles.empty() || m_window < 2)
+        return;
+    m_shift.assign(size_t{1} << 16, static_cast<uint8_t>(std::min<size_t>(m_window - 1, 255)));
+    for (const auto& needle : m_needles)
+        for (size_t j = 0; j + 1 < m_window; ++j) {
+            size_t pair = static_cast<unsigned char>(needle[j]) |
+                          size_t(static_cast<unsigned char>(needle[j + 1])) << 8;
+            size_t shift = m_window - 2 - j;
+            m_shift[pair] = static_cast<uint8_t>(std::min<size_t>(m_shift[pair], shift));
+        }
+}
+
+bool Screen::holds_a_needle(std::span<const std::byte> chunk) const {
+    if (m_shift.empty()) {
+        for (const auto& needle : m_needles)
+            if (::memmem(chunk.data(), chunk.size(), needle.data(), needle.size()) != nullptr)
+                return true;
+        return false;
+    }
+    const auto* bytes = reinterpret_cast<const unsigned char*>(chunk.data());
+    size_t n = chunk.size();
+    for (size_t pos = 0; pos + m_window <= n;) {
+        size_t pair = bytes[pos + m_window - 2] | size_t(bytes[pos + m_window - 1]) << 8;
+        if (size_t shift = m_shift[pair]; shift != 0) {
+            pos += shift;
+            continue;
+        }
+        for (const auto& needle : m_needles)
+            if (pos + needle.size() <= n &&
+                std::memcmp(bytes + pos, needle.data(), needle.size()) == 0)
+                return true;
+        ++pos;
+    }
+    return false;
 }
 
 bool Screen::keep(std::span<const std::byte> chunk, ChunkStatus status) const {
@@ -289,10 +480,7 @@ bool Screen::keep(std::span<const std::byte> chunk, ChunkStatus status) const {
     default:
         return true;
     }
-    for (const auto& needle : m_needles)
-        if (::memmem(chunk.data(), chunk.size(), needle.data(), needle.size()) != nullptr)
-            return true;
-    return false;
+    return holds_a_needle(chunk);
 }
 
 std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
@@ -301,13 +489,26 @@ std::optional<RecordPlan> Screen::plan_records(std::span<const std::byte> chunk,
         header.free_space_offset > chunk.size())
         return std::nullopt;
     RecordPlan plan;
+    // The EventID substitution of each template definition met in this chunk.
+    std::vector<std::pair<size_t, std::optional<uint16_t>>> event_ids;
+    auto event_id_of = [&](size_t definition) {
+        for (const auto& [offset, index] : event_ids)
+            if (offset == definition)
+                return index;
+        return event_ids.emplace_back(definition, event_id_substitution(chunk, definition)).second;
+    };
     walk_records(chunk, header.free_space_offset, [&](size_t at, size_t size) {
         size_t data = at + 24;
         size_t limit = at + size - 4;
         bool decode = true;
         bool may_hold = false;
+        std::optional<size_t> id_value;
+        if (data + 14 <= limit)
+            if (auto index = event_id_of(load_le<uint32_t>(chunk, data + 4 + 6)))
+                id_value = *index;
         if (starts_with_fragment_header(chunk, data, limit))
-            if (auto values = instance_values(chunk, data + 4, limit, true, 0, m_ids, may_hold))
+            if (auto values =
+                    instance_values(chunk, data + 4, limit, true, 0, m_ids, may_hold, id_value))
                 decode = !(values->end < limit && chunk[values->end] == binxml_end_of_document) ||
                          may_hold;
         plan.ids.push_back(load_le<uint64_t>(chunk, at + 8));

@@ -78,8 +78,9 @@ TEST_CASE("scan_files reports each unit of a large file as it is read, then the 
         CHECK(units == std::vector<std::pair<uint64_t, uint64_t>>{{3, 3 * evtx_chunk_size},
                                                                   {44, 44 * evtx_chunk_size},
                                                                   {256, 256 * evtx_chunk_size}});
-        CHECK(files ==
-              std::vector<std::pair<fs::path, uint64_t>>{{big, 300 * 74}, {small, 3 * 74}});
+        // Each chunk's header announces 74 records, but its record bytes are noise: libevtx
+        // would read none of them, and a chunk the screen skips counts what libevtx would.
+        CHECK(files == std::vector<std::pair<fs::path, uint64_t>>{{big, 0}, {small, 0}});
     }
     fs::remove_all(dir);
 }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <span>
@@ -23,10 +24,12 @@ namespace wmihunt {
 // Within a kept chunk, a record is skipped only when its bytes prove that libevtx cannot
 // give it a selected event id (plan_records). libevtx (its XML parser, libfwevt, as
 // Debian 12 ships it) takes an event id only by converting a value of a template
-// instance's value array to a 32-bit integer, never from text; so a record is decoded
-// when some value of its arrays is a number equal to a selected id, or of a type that
-// might convert (see may_be_selected_id in screen.cpp), and not when every value is a
-// string, binary, GUID, SID or a number equal to no selected id. (Comparing bytes instead
+// instance's value array to a 32-bit integer, never from text: the value its template
+// definition substitutes as the whole content of Event/System/EventID. When that
+// definition walks exactly as BinXml, only that value counts; otherwise every value of the
+// record's arrays does. A record is decoded when a value that counts is a number equal to
+// a selected id, or of a type that might convert (see may_be_selected_id in screen.cpp),
+// and not when each is a string, binary, GUID, SID or a number equal to no selected id. (Comparing bytes instead
 // would keep every Sysmon record for ids 19 to 21: those bytes are also the type codes of
 // every System template's values.) A record is skipped when it has the layout
 // Windows writes, which bounds every value array libevtx can read for it inside the
@@ -49,8 +52,13 @@ class Screen {
                                            const ChunkHeader& header) const;
 
   private:
+    // Whether some needle occurs in `chunk`.
+    bool holds_a_needle(std::span<const std::byte> chunk) const;
+
     std::vector<std::string> m_needles;
-    std::vector<uint32_t> m_ids; // each selected event id, once
+    size_t m_window = 0;          // the shortest needle's length
+    std::vector<uint8_t> m_shift; // per byte pair: how far the window may move
+    std::vector<uint32_t> m_ids;  // each selected event id, once
     bool m_all;
     bool m_records = true; // records can be screened
 };

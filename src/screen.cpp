@@ -113,6 +113,15 @@ void read_chunks(
     }
 }
 
+// The provider-name search reads 4-byte grams, hashed to 12 bits: a 4 KiB shift table stays
+// in the L1 cache, which sets the pace of a search whose every step waits for a lookup.
+constexpr size_t screen_gram = 4;
+size_t gram_hash(const unsigned char* at) {
+    uint32_t gram;
+    std::memcpy(&gram, at, sizeof gram);
+    return static_cast<uint32_t>(gram * 2654435761u) >> 20;
+}
+
 constexpr std::byte binxml_end_of_document{0x00};
 constexpr std::byte binxml_template_instance{0x0C};
 constexpr unsigned binxml_open_start_element = 0x01; // with the "has more" flag 0x40 masked
@@ -427,21 +436,21 @@ Screen::Screen(const RecordSelector& selector) : m_all(selector.all) {
         if (std::find(m_needles.begin(), m_needles.end(), needle) == m_needles.end())
             m_needles.push_back(std::move(needle));
     }
-    // One pass for every needle (Horspool's search on byte pairs): a window as long as the
-    // shortest needle moves by how far its last byte pair is from the end of every needle's
-    // first `m_window` bytes; 0 means some needle may start here.
+    // One pass for every needle (Horspool's search on 4-byte grams, hashed): a window as
+    // long as the shortest needle moves by how far its last gram is from the end of every
+    // needle's first `m_window` bytes (a hash shared by grams takes the smallest distance);
+    // 0 means some needle may start here.
     m_window = SIZE_MAX;
     for (const auto& needle : m_needles)
         m_window = std::min(m_window, needle.size());
-    if (m_needles.empty() || m_window < 2)
+    if (m_needles.empty() || m_window < screen_gram || m_window > 255)
         return;
-    m_shift.assign(size_t{1} << 16, static_cast<uint8_t>(std::min<size_t>(m_window - 1, 255)));
+    m_shift.assign(size_t{1} << 12, static_cast<uint8_t>(m_window - screen_gram + 1));
     for (const auto& needle : m_needles)
-        for (size_t j = 0; j + 1 < m_window; ++j) {
-            size_t pair = static_cast<unsigned char>(needle[j]) |
-                          size_t(static_cast<unsigned char>(needle[j + 1])) << 8;
-            size_t shift = m_window - 2 - j;
-            m_shift[pair] = static_cast<uint8_t>(std::min<size_t>(m_shift[pair], shift));
+        for (size_t j = 0; j + screen_gram <= m_window; ++j) {
+            size_t hash = gram_hash(reinterpret_cast<const unsigned char*>(needle.data()) + j);
+            size_t shift = m_window - screen_gram - j;
+            m_shift[hash] = static_cast<uint8_t>(std::min<size_t>(m_shift[hash], shift));
         }
 }
 
@@ -453,20 +462,45 @@ bool Screen::holds_a_needle(std::span<const std::byte> chunk) const {
         return false;
     }
     const auto* bytes = reinterpret_cast<const unsigned char*>(chunk.data());
-    size_t n = chunk.size();
-    for (size_t pos = 0; pos + m_window <= n;) {
-        size_t pair = bytes[pos + m_window - 2] | size_t(bytes[pos + m_window - 1]) << 8;
-        if (size_t shift = m_shift[pair]; shift != 0) {
-            pos += shift;
-            continue;
-        }
+    const size_t n = chunk.size();
+    if (n < m_window)
+        return false;
+    const uint8_t* shifts = m_shift.data();
+    auto match_at = [&](size_t pos) {
         for (const auto& needle : m_needles)
             if (pos + needle.size() <= n &&
                 std::memcmp(bytes + pos, needle.data(), needle.size()) == 0)
                 return true;
-        ++pos;
+        return false;
+    };
+    // Four stretches of window starts, searched in step: each step of one waits for a
+    // table lookup, and four independent ones overlap those waits.
+    constexpr size_t lanes = 4;
+    const size_t starts = n - m_window + 1; // window starts 0 .. n - m_window
+    const size_t stretch = (starts + lanes - 1) / lanes;
+    std::array<size_t, lanes> pos{};
+    std::array<size_t, lanes> stop{};
+    for (size_t k = 0; k < lanes; ++k) {
+        pos[k] = std::min(starts, k * stretch);
+        stop[k] = std::min(starts, (k + 1) * stretch);
     }
-    return false;
+    for (;;) {
+        bool active = false;
+        for (size_t k = 0; k < lanes; ++k) {
+            if (pos[k] >= stop[k])
+                continue;
+            active = true;
+            size_t shift = shifts[gram_hash(bytes + pos[k] + m_window - screen_gram)];
+            if (shift == 0) {
+                if (match_at(pos[k]))
+                    return true;
+                shift = 1;
+            }
+            pos[k] += shift;
+        }
+        if (!active)
+            return false;
+    }
 }
 
 bool Screen::keep(std::span<const std::byte> chunk, ChunkStatus status) const {

@@ -38,6 +38,49 @@ TEST_CASE("Screen keeps a sound chunk only when it holds a wanted provider name 
     }
 }
 
+TEST_CASE("Screen finds any of several provider names at every offset of a chunk") {
+    RecordSelector both = wmi_selector();
+    both.keys.push_back({"Microsoft-Windows-Sysmon", 20});
+    Screen screen(both);
+    const std::u16string wmi = u"Microsoft-Windows-WMI-Activity";
+    const std::u16string sysmon = u"Microsoft-Windows-Sysmon";
+    // Every byte offset (odd ones too: nothing aligns UTF-16 in a chunk), the search's
+    // internal stretches and their seams included, on a chunk of text that shares the
+    // names' beginning.
+    std::vector<std::byte> noise(evtx_chunk_size);
+    const std::u16string other = u"Microsoft-Windows-Security-Auditing ";
+    for (size_t at = 0; at + other.size() * 2 <= noise.size(); at += other.size() * 2)
+        std::memcpy(noise.data() + at, other.data(), other.size() * 2);
+    REQUIRE_FALSE(screen.keep(noise, ChunkStatus::ok));
+    std::vector<size_t> offsets;
+    for (size_t at = 0; at + 60 <= evtx_chunk_size; at += 1 + at % 97)
+        offsets.push_back(at);
+    for (size_t quarter = 1; quarter < 4; ++quarter) // every offset around each quarter
+        for (size_t at = quarter * evtx_chunk_size / 4 - 64; at < quarter * evtx_chunk_size / 4 + 8;
+             ++at)
+            offsets.push_back(at);
+    offsets.push_back(evtx_chunk_size - wmi.size() * 2);
+    offsets.push_back(evtx_chunk_size - sysmon.size() * 2);
+    size_t found = 0, tried = 0;
+    for (const auto* name : {&wmi, &sysmon})
+        for (size_t at : offsets) {
+            if (at + name->size() * 2 > evtx_chunk_size)
+                continue;
+            auto chunk = noise;
+            std::memcpy(chunk.data() + at, name->data(), name->size() * 2);
+            ++tried;
+            found += screen.keep(chunk, ChunkStatus::ok) ? 1 : 0;
+            // The name with its last character changed is no name.
+            std::u16string changed = *name;
+            changed.back() = u'#';
+            auto near = noise;
+            std::memcpy(near.data() + at, changed.data(), changed.size() * 2);
+            CHECK_FALSE(screen.keep(near, ChunkStatus::ok));
+        }
+    CHECK(found == tried);
+    CHECK(tried > 2000);
+}
+
 TEST_CASE("Screen keeps every chunk it cannot vouch for and drops unused ones") {
     Screen screen(wmi_selector());
     std::vector<std::byte> empty(evtx_chunk_size);

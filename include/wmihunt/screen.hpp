@@ -29,15 +29,15 @@ namespace wmihunt {
 // definition walks exactly as BinXml, only that value counts; otherwise every value of the
 // record's arrays does. A record is decoded when a value that counts is a number equal to
 // a selected id, or of a type that might convert (see may_be_selected_id in screen.cpp),
-// and not when each is a string, binary, GUID, SID or a number equal to no selected id. (Comparing bytes instead
-// would keep every Sysmon record for ids 19 to 21: those bytes are also the type codes of
-// every System template's values.) A record is skipped when it has the layout
-// Windows writes, which bounds every value array libevtx can read for it inside the
-// record itself: a fragment header, a template instance whose definition comes earlier
-// in the chunk, its value array, the end-of-document token; nested documents (BinXml
-// values) hold one template instance each, with their value arrays inside the value.
-// And when no value of those arrays may be a selected id, as above. Anything else
-// (an inline definition, an unknown token, sizes that do not add up) is decoded.
+// and not when each is a string, binary, GUID, SID or a number equal to no selected id. (Comparing
+// bytes instead would keep every Sysmon record for ids 19 to 21: those bytes are also the type
+// codes of every System template's values.) A record is skipped when it has the layout Windows
+// writes, which bounds every value array libevtx can read for it inside the record itself: a
+// fragment header, a template instance whose definition comes earlier in the chunk, its value
+// array, the end-of-document token; nested documents (BinXml values) hold one template instance
+// each, with their value arrays inside the value. And when no value of those arrays may be a
+// selected id, as above. Anything else (an inline definition, an unknown token, sizes that do not
+// add up) is decoded.
 class Screen {
   public:
     // With selector.all every chunk is kept.
@@ -57,7 +57,7 @@ class Screen {
 
     std::vector<std::string> m_needles;
     size_t m_window = 0;          // the shortest needle's length
-    std::vector<uint8_t> m_shift; // per byte pair: how far the window may move
+    std::vector<uint8_t> m_shift; // per gram hash: how far the window may move
     std::vector<uint32_t> m_ids;  // each selected event id, once
     bool m_all;
     bool m_records = true; // records can be screened

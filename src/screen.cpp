@@ -365,8 +365,9 @@ std::optional<uint16_t> event_id_substitution(std::span<const std::byte> chunk, 
 // The value array libevtx reads for the template instance whose token is at `at`, with
 // the value arrays of the documents nested in it, all inside [at, limit); nullopt when
 // the instance does not have the layout described in screen.hpp. At the top of a record
-// (`top`) the definition must come earlier in the chunk: after an inline one, where
-// libevtx reads the next token depends on how far it parsed the definition. Sets
+// (`top`) the definition must come earlier in the chunk, or be inline and walk exactly to
+// its declared end (then `id_value` is set): after any other inline one, where libevtx
+// reads the next token depends on how far it parsed the definition. Sets
 // `may_hold` when a value of any of these arrays may be one of `ids` (may_be_selected_id);
 // with `id_value`, only that value of this instance's own array (the EventID
 // substitution of its definition) counts, and it counts whatever its type when it is a
@@ -383,8 +384,11 @@ std::optional<ValueArray> instance_values(std::span<const std::byte> chunk, size
     if (definition > header_end) // libevtx rejects a definition further on
         return std::nullopt;
     if (definition == header_end) {
-        // Inline: libevtx finds the values after the size the definition declares.
-        if (top || definition + 24 > limit)
+        // Inline: libevtx finds the values after the size the definition declares. At the
+        // top of a record, where it reads next depends on how far it parsed the
+        // definition: only a definition that walks exactly to its declared end (the
+        // EventID walk succeeded on it: id_value) says where.
+        if ((top && !id_value) || definition + 24 > limit)
             return std::nullopt;
         array = definition + 24 + load_le<uint32_t>(chunk, definition + 20);
     }

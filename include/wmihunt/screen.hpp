@@ -33,11 +33,11 @@ namespace wmihunt {
 // bytes instead would keep every Sysmon record for ids 19 to 21: those bytes are also the type
 // codes of every System template's values.) A record is skipped when it has the layout Windows
 // writes, which bounds every value array libevtx can read for it inside the record itself: a
-// fragment header, a template instance whose definition comes earlier in the chunk, its value
-// array, the end-of-document token; nested documents (BinXml values) hold one template instance
-// each, with their value arrays inside the value. And when no value of those arrays may be a
-// selected id, as above. Anything else (an inline definition, an unknown token, sizes that do not
-// add up) is decoded.
+// fragment header, a template instance whose definition comes earlier in the chunk (or is
+// inline and walks exactly as BinXml to its declared end), its value array, the end-of-document
+// token; nested documents (BinXml values) hold one template instance each, with their value arrays
+// inside the value. And when no value of those arrays may be a selected id, as above. Anything else
+// (an inline definition, an unknown token, sizes that do not add up) is decoded.
 class Screen {
   public:
     // With selector.all every chunk is kept.

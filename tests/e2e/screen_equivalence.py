@@ -5,8 +5,9 @@ exclusions, print byte-identical output with screening on (-j2, -j1) and off; th
 summary counts the same records (a number that fits in 63 bits: no counter wrapped), and
 screening never has libevtx decode more of them than --no-screen.
 
-usage: screen_equivalence.py WMIHUNT [--each] PATH...
+usage: screen_equivalence.py WMIHUNT [--all-detections-only] [--each] PATH...
 A directory is compared as a whole; after --each, also every .evtx file in it on its own.
+--all-detections-only compares only the selection of all four detections at once.
 Exits 77 (skipped) when no PATH exists.
 """
 import os
@@ -27,7 +28,12 @@ def run(wmihunt, args):
 
 def main():
     wmihunt, each, inputs = sys.argv[1], False, []
+    selections = [["-f", "jsonl"], ["-f", "csv", "-d", "temporary"],
+                  ["-f", "csv", "-d", "permanent-sysmon"]]
     for arg in sys.argv[2:]:
+        if arg == "--all-detections-only":
+            selections = selections[:1]
+            continue
         if arg == "--each":
             each = True
             continue
@@ -45,8 +51,7 @@ def main():
     for path in inputs:
         # All four detections at once, and one of each log source alone (each selection
         # screens for other records).
-        for selection in (["-f", "jsonl"], ["-f", "csv", "-d", "temporary"],
-                          ["-f", "csv", "-d", "permanent-sysmon"]):
+        for selection in selections:
             for exclusions in ([], ["--no-default-exclusions"]):
                 base = [*selection, *exclusions, path]
                 reference, all_decoded = run(wmihunt, ["--no-screen", "-j1", *base])

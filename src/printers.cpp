@@ -227,26 +227,34 @@ std::vector<std::string> timeline_cells(const EventRow& row, const PrintOptions&
     return cells;
 }
 
-} // namespace
-
-void write_timeline_csv(std::ostream& out, const std::vector<EventRow>& rows,
-                        const PrintOptions& options) {
+// A CSV document: the byte order mark when asked, `columns` as the header, then the cells
+// of each row, every record ending in CR LF.
+template <typename Row, typename Cells>
+void write_csv_document(std::ostream& out, const std::vector<std::string_view>& columns,
+                        const std::vector<Row>& rows, Cells cells, const PrintOptions& options) {
     std::string line;
     if (options.csv.bom)
         line += "\xEF\xBB\xBF";
-    for (auto column : timeline_columns())
+    for (auto column : columns)
         line += std::string(column) + ",";
     line.back() = '\r';
     line += '\n';
     out << line;
     for (const auto& row : rows) {
         line.clear();
-        for (const auto& cell : timeline_cells(row, options))
+        for (const auto& cell : cells(row, options))
             line += csv_cell(cell, options.csv) + ",";
         line.back() = '\r';
         line += '\n';
         out << line;
     }
+}
+
+} // namespace
+
+void write_timeline_csv(std::ostream& out, const std::vector<EventRow>& rows,
+                        const PrintOptions& options) {
+    write_csv_document(out, timeline_columns(), rows, timeline_cells, options);
 }
 
 namespace {
@@ -411,20 +419,7 @@ std::vector<std::string> coverage_cells(const CoverageRow& row, const PrintOptio
 
 void write_coverage_csv(std::ostream& out, const std::vector<CoverageRow>& rows,
                         const PrintOptions& options) {
-    std::string line;
-    if (options.csv.bom)
-        line += "\xEF\xBB\xBF";
-    for (auto column : coverage_columns())
-        line += std::string(column) + ",";
-    line.back() = '\r';
-    line += '\n';
-    for (const auto& row : rows) {
-        for (const auto& cell : coverage_cells(row, options))
-            line += csv_cell(cell, options.csv) + ",";
-        line.back() = '\r';
-        line += '\n';
-    }
-    out << line;
+    write_csv_document(out, coverage_columns(), rows, coverage_cells, options);
 }
 
 void write_coverage_table(std::ostream& out, const std::vector<CoverageRow>& rows,
@@ -513,22 +508,7 @@ std::vector<std::string> subscription_cells(const Subscription& s, const PrintOp
 
 void write_subscriptions_csv(std::ostream& out, const std::vector<Subscription>& rows,
                              const PrintOptions& options) {
-    std::string line;
-    if (options.csv.bom)
-        line += "\xEF\xBB\xBF";
-    for (auto column : subscription_columns())
-        line += std::string(column) + ",";
-    line.back() = '\r';
-    line += '\n';
-    out << line;
-    for (const auto& row : rows) {
-        line.clear();
-        for (const auto& cell : subscription_cells(row, options))
-            line += csv_cell(cell, options.csv) + ",";
-        line.back() = '\r';
-        line += '\n';
-        out << line;
-    }
+    write_csv_document(out, subscription_columns(), rows, subscription_cells, options);
 }
 
 namespace {

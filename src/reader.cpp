@@ -5,6 +5,7 @@
 #include "wmihunt/guard.hpp"
 #include "wmihunt/interrupt.hpp"
 
+#include <dlfcn.h>
 #include <libdeflate.h>
 #include <libevtx.h>
 
@@ -13,6 +14,9 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -36,6 +40,140 @@ extern "C" int libevtx_checksum_calculate_little_endian_crc32(uint32_t* crc32,
         return -1;
     wmihunt_libevtx_crc_calls.fetch_add(1, std::memory_order_relaxed);
     *crc32 = static_cast<uint32_t>(libdeflate_crc32(initial_value, buffer, size));
+    return 1;
+}
+
+// libevtx renders every string of a record, in its XML and as a value, through two libuna
+// functions that convert UTF-16 to UTF-8 one character at a time, each character through
+// two more calls: most of the time of decoding a record. These definitions take their
+// place. A string of the usual kind (little-endian, without a byte order mark, no
+// surrogate, room enough in the buffer) is converted here with libuna's results: the same
+// bytes, terminator and index. Every other call, the ones that end in an error among them,
+// goes to libuna's own function, found after this program in the link order. Counted per
+// thread for the test that shows libevtx calls them.
+namespace {
+
+constexpr int libuna_endian_little = 'l';
+
+template <typename Function> Function libuna_original(const char* name) {
+    auto* function = reinterpret_cast<Function>(::dlsym(RTLD_NEXT, name));
+    if (function == nullptr) {
+        std::fprintf(stderr, "wmihunt: libevtx has no %s to fall back on\n", name);
+        std::abort();
+    }
+    return function;
+}
+
+// Whether the four UTF-16LE code units in `w` are all in 1..0x7F.
+bool four_ascii_units(uint64_t w) {
+    return (w & 0xFF80FF80FF80FF80u) == 0 &&
+           ((w - 0x0001000100010001u) & ~w & 0x8000800080008000u) == 0;
+}
+
+bool usual_utf16(const uint8_t* stream, size_t size, int byte_order) {
+    return stream != nullptr && size != 0 && size % 2 == 0 && size <= SSIZE_MAX &&
+           byte_order == libuna_endian_little &&
+           !((stream[0] == 0xFF && stream[1] == 0xFE) || (stream[0] == 0xFE && stream[1] == 0xFF));
+}
+
+bool is_surrogate(unsigned unit) {
+    return unit >= 0xD800 && unit <= 0xDFFF;
+}
+
+size_t utf8_length(unsigned unit) {
+    return unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+}
+
+} // namespace
+
+thread_local uint64_t wmihunt_libuna_fast_calls = 0;
+
+// The UTF-8 size of a UTF-16 stream up to its first NUL, with a terminator.
+extern "C" int libuna_utf8_string_size_from_utf16_stream(const uint8_t* stream, size_t size,
+                                                         int byte_order, size_t* utf8_size,
+                                                         libevtx_error_t** error) {
+    using Function = int (*)(const uint8_t*, size_t, int, size_t*, libevtx_error_t**);
+    static const Function original =
+        libuna_original<Function>("libuna_utf8_string_size_from_utf16_stream");
+    if (utf8_size == nullptr || !usual_utf16(stream, size, byte_order))
+        return original(stream, size, byte_order, utf8_size, error);
+    size_t out = 0;
+    size_t at = 0;
+    for (;;) {
+        for (; at + 8 <= size; at += 8, out += 4) {
+            uint64_t units;
+            std::memcpy(&units, stream + at, 8);
+            if (!four_ascii_units(units))
+                break;
+        }
+        if (at + 1 >= size)
+            break; // the end without a NUL: a terminator is added
+        unsigned unit = stream[at] | (unsigned{stream[at + 1]} << 8);
+        if (unit == 0)
+            break; // the NUL is the terminator
+        if (is_surrogate(unit))
+            return original(stream, size, byte_order, utf8_size, error);
+        out += utf8_length(unit);
+        at += 2;
+    }
+    ++wmihunt_libuna_fast_calls;
+    *utf8_size = out + 1;
+    return 1;
+}
+
+// Writes a UTF-16 stream up to its first NUL as UTF-8 with a terminator at `*index` of
+// `utf8`, and moves `*index` past it.
+extern "C" int libuna_utf8_string_with_index_copy_from_utf16_stream(uint8_t* utf8, size_t utf8_size,
+                                                                    size_t* index,
+                                                                    const uint8_t* stream,
+                                                                    size_t size, int byte_order,
+                                                                    libevtx_error_t** error) {
+    using Function =
+        int (*)(uint8_t*, size_t, size_t*, const uint8_t*, size_t, int, libevtx_error_t**);
+    static const Function original =
+        libuna_original<Function>("libuna_utf8_string_with_index_copy_from_utf16_stream");
+    if (utf8 == nullptr || index == nullptr || utf8_size > SSIZE_MAX || *index > utf8_size ||
+        !usual_utf16(stream, size, byte_order))
+        return original(utf8, utf8_size, index, stream, size, byte_order, error);
+    // Stopping part way leaves written only what libuna writes before it stops too.
+    uint8_t* out = utf8 + *index;
+    uint8_t* const limit = utf8 + utf8_size;
+    size_t at = 0;
+    for (;;) {
+        for (; at + 8 <= size && limit - out >= 4; at += 8, out += 4) {
+            uint64_t units;
+            std::memcpy(&units, stream + at, 8);
+            if (!four_ascii_units(units))
+                break;
+            for (int i = 0; i < 4; ++i)
+                out[i] = stream[at + 2 * static_cast<size_t>(i)];
+        }
+        if (at + 1 >= size) { // the end without a NUL: a terminator follows
+            if (out == limit)
+                return original(utf8, utf8_size, index, stream, size, byte_order, error);
+            *out++ = 0;
+            break;
+        }
+        unsigned unit = stream[at] | (unsigned{stream[at + 1]} << 8);
+        at += 2;
+        size_t length = utf8_length(unit);
+        if (is_surrogate(unit) || static_cast<size_t>(limit - out) < length)
+            return original(utf8, utf8_size, index, stream, size, byte_order, error);
+        if (length == 1) {
+            *out++ = static_cast<uint8_t>(unit);
+            if (unit == 0)
+                break;
+        } else if (length == 2) {
+            *out++ = static_cast<uint8_t>(0xC0 | (unit >> 6));
+            *out++ = static_cast<uint8_t>(0x80 | (unit & 0x3F));
+        } else {
+            *out++ = static_cast<uint8_t>(0xE0 | (unit >> 12));
+            *out++ = static_cast<uint8_t>(0x80 | ((unit >> 6) & 0x3F));
+            *out++ = static_cast<uint8_t>(0x80 | (unit & 0x3F));
+        }
+    }
+    ++wmihunt_libuna_fast_calls;
+    *index = static_cast<size_t>(out - utf8);
     return 1;
 }
 #endif

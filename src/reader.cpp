@@ -451,6 +451,7 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
     if (plan != nullptr && plan->ids.size() != stats.records_total)
         throw RecordPlanMismatch("libevtx counts other records than the screen");
     RawRecord out;
+    bool needs_channel = false;
     // Reads record `index` of one list; returns false when libevtx rejects it.
     auto read_one = [&](int index, bool recovered) {
         libevtx_record_t* raw_record = nullptr;
@@ -477,23 +478,40 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
                 stats.log_provider =
                     get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
                              libevtx_record_get_utf8_source_name);
-                stats.log_channel =
-                    element_text(record_xml(record.get()), "<Channel>", "</Channel>");
+                needs_channel = true;
             }
             stats.log_host = get_utf8(record.get(), libevtx_record_get_utf8_computer_name_size,
                                       libevtx_record_get_utf8_computer_name);
         }
+        // The log's channel from the first record: from its event when it is selected,
+        // which renders the XML once.
+        auto take_channel = [&](const std::string* channel) {
+            if (!needs_channel)
+                return;
+            needs_channel = false;
+            stats.log_channel = channel != nullptr ? *channel
+                                                   : element_text(record_xml(record.get()),
+                                                                  "<Channel>", "</Channel>");
+        };
         uint32_t event_id = 0;
-        if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1)
+        if (libevtx_record_get_event_identifier(record.get(), &event_id, nullptr) != 1) {
+            take_channel(nullptr);
             return false;
-        if (!selector.wants_event_id(event_id))
+        }
+        bool selected = selector.wants_event_id(event_id);
+        std::string provider;
+        if (selected) {
+            provider = get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
+                                libevtx_record_get_utf8_source_name);
+            selected = selector.wants(provider, event_id);
+        }
+        if (!selected) {
+            take_channel(nullptr);
             return true;
-        std::string provider = get_utf8(record.get(), libevtx_record_get_utf8_source_name_size,
-                                        libevtx_record_get_utf8_source_name);
-        if (!selector.wants(provider, event_id))
-            return true;
+        }
         ++stats.records_selected;
         fill_record(record.get(), event_id, std::move(provider), out);
+        take_channel(&out.channel);
         out.recovered = recovered;
         sink(out);
         return true;

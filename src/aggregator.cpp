@@ -25,6 +25,11 @@ void Aggregator::add_stats(const std::vector<std::string>& key, const Stats& sta
     mine.last = std::max(mine.last, stats.last);
 }
 
+void Aggregator::add_group(const std::vector<std::string>& key, uint64_t count, int64_t first,
+                           int64_t last) {
+    add_stats(key, Stats{count, first, last});
+}
+
 void Aggregator::merge(const Aggregator& other) {
     for (const auto& [key, stats] : other.m_groups)
         add_stats(key, stats);
@@ -80,6 +85,14 @@ std::vector<Row> DetectionResults::rows(size_t i) const {
         return a.key < b.key;
     });
     return rows;
+}
+
+void DetectionResults::add_row(size_t i, const Row& row) {
+    Output& output = m_outputs[i];
+    if (output.detection->detection().is_table())
+        output.table.push_back(row);
+    else
+        output.stats.add_group(row.key, row.count, row.first_time, row.last_time);
 }
 
 uint64_t DetectionResults::events(size_t i) const {

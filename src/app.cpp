@@ -8,6 +8,7 @@
 #include "wmihunt/escape.hpp"
 #include "wmihunt/inputs.hpp"
 #include "wmihunt/interrupt.hpp"
+#include "wmihunt/merge.hpp"
 #include "wmihunt/output.hpp"
 #include "wmihunt/printers.hpp"
 #include "wmihunt/scan.hpp"
@@ -26,6 +27,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <sys/ioctl.h>
 #include <tuple>
 #include <unistd.h>
@@ -367,15 +369,161 @@ size_t terminal_width() {
     return 0;
 }
 
+// Only the process's own stdout can be a terminal; a stream given by a caller (tests, an
+// embedding program) never gets colour. On a terminal, tables fit its width.
+void fit_to_terminal(Config& config, std::ostream& out) {
+    bool out_is_terminal = &out == &std::cout && ::isatty(STDOUT_FILENO);
+    if (!config.width_given && out_is_terminal)
+        config.print.table_width = terminal_width();
+    // With a known width, cells are cut only as much as fitting it needs.
+    if (config.print.table_width > 0)
+        config.print.max_cell_width = config.print.table_width;
+    const char* no_color = std::getenv("NO_COLOR");
+    config.print.color = out_is_terminal && (no_color == nullptr || *no_color == '\0');
+}
+
+// 1 when the results hold a finding (with --subscriptions: a subscription not
+// known-benign), else 0.
+int findings_status(const Config& config, const Results& results) {
+    if (config.subscriptions)
+        return std::all_of(results.subscriptions.begin(), results.subscriptions.end(),
+                           [](const Subscription& s) { return s.verdict == "known-benign"; })
+                   ? exit_clean
+                   : exit_findings;
+    for (const auto& result : results.detections)
+        if (!result.rows.empty())
+            return exit_findings;
+    if (config.events && !results.timeline.empty())
+        return exit_findings;
+    return exit_clean;
+}
+
+// Sets what the merged rows say of their runs: the view, detections, rules and the other
+// options of RunInfo. Throws UsageError when a rule no longer parses.
+void apply_run_info(Config& config, const RunInfo& run) {
+    config.events = run.view == "events";
+    config.subscriptions = run.view == "subscriptions";
+    config.detections.clear();
+    for (const Detection& detection : detections())
+        if (std::find(run.detections.begin(), run.detections.end(), detection.name) !=
+            run.detections.end())
+            config.detections.push_back(&detection);
+    std::sort(config.detections.begin(), config.detections.end());
+    config.default_exclusions = run.default_exclusions;
+    config.since = run.since;
+    config.until = run.until;
+    config.recover = run.recover;
+    config.keep_duplicates = run.keep_duplicates;
+    try {
+        for (const auto& rule : run.rules)
+            config.tuning.add(parse_rule(rule.text, rule.include, rule.origin));
+    } catch (const TuningError& error) {
+        throw UsageError(error.what());
+    }
+}
+
+// wmihunt merge FILE...: the JSON Lines of several runs as one run over all their inputs.
+int run_merge(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    Clock::time_point start = Clock::now();
+    CLI::App app{"wmihunt merge: the JSON Lines rows (-f jsonl) of several wmihunt runs, from "
+                 "one version with the same options, combined into the results one run over "
+                 "all their inputs prints",
+                 "wmihunt merge"};
+    app.footer("Exit status: 0 nothing found, 1 findings, 2 error (a file or row that cannot "
+               "be merged is named; the others are still merged).");
+    RawOptions raw;
+    add_merge_options(app, raw);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return exit_clean;
+    } catch (const CLI::ParseError& error) {
+        fmt::print(err, "wmihunt merge: error: {}\nRun 'wmihunt merge --help' for the options.\n",
+                   terminal_escape(error.what()));
+        return exit_error;
+    }
+    Config config;
+    MergeInput input;
+    std::vector<CompiledDetection> compiled;
+    try {
+        if (raw.paths.empty())
+            throw UsageError("no FILE given: name the JSON Lines files to merge");
+        config = make_output_config(raw);
+        for (const auto& path : raw.paths)
+            config.paths.emplace_back(path);
+        input = read_merge_input(config.paths);
+        for (const auto& problem : input.problems)
+            fmt::print(err, "wmihunt merge: error: {}\n", terminal_escape(problem));
+        // Runs that found nothing write no JSON Lines row, and no row says which view or
+        // detections they ran: as JSON Lines, nothing found is no row.
+        if (input.rows == 0 && config.format != Format::jsonl)
+            throw UsageError("the files hold no row, so nothing says which tables to print "
+                             "(runs that found nothing write none): merge with -f jsonl");
+        if (input.rows > 0)
+            apply_run_info(config, input.run);
+        check_view_outputs(config, raw);
+        for (const Detection* detection : config.detections)
+            compiled.emplace_back(*detection, config.default_exclusions);
+    } catch (const std::exception& error) { // UsageError, MergeError
+        fmt::print(err, "wmihunt merge: error: {}\n", terminal_escape(error.what()));
+        return exit_error;
+    }
+    fit_to_terminal(config, out);
+    if (config.format == Format::jsonl)
+        config.print.run = input.run;
+
+    Outputs targets;
+    Results results;
+    try {
+        targets = open_outputs(config);
+        if (config.events)
+            results.timeline = merge_timeline(input, config.keep_duplicates);
+        else if (config.subscriptions)
+            results.subscriptions = merge_subscriptions(input, config.keep_duplicates,
+                                                        config.tuning, config.default_exclusions);
+        else
+            results.detections = merge_detection_rows(input, compiled);
+        print_results(out, config, results, targets);
+    } catch (const std::exception& error) {
+        fmt::print(err, "wmihunt merge: error: {}\n", terminal_escape(error.what()));
+        return exit_error;
+    }
+    out.flush();
+    if (!out && !output_closed()) {
+        fmt::print(err, "wmihunt merge: error: cannot write the results to standard output: {}\n",
+                   errno != 0 ? std::strerror(errno) : "the write failed");
+        return exit_error;
+    }
+    if (!config.quiet) {
+        size_t rows = config.events          ? results.timeline.size()
+                      : config.subscriptions ? results.subscriptions.size()
+                                             : 0;
+        for (const auto& result : results.detections)
+            rows += result.rows.size();
+        fmt::print(err, "wmihunt merge: {} {}, {} {} read, {} {} merged, {:.1f} s\n",
+                   config.paths.size(), config.paths.size() == 1 ? "file" : "files", input.rows,
+                   input.rows == 1 ? "row" : "rows", rows, rows == 1 ? "row" : "rows",
+                   seconds_since(start));
+    }
+    if (!input.problems.empty())
+        return exit_error;
+    return findings_status(config, results);
+}
+
 } // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    if (argc >= 2 && std::string_view(argv[1]) == "merge")
+        return run_merge(argc - 1, argv + 1, out, err);
     Clock::time_point start = Clock::now();
     CLI::App app{"wmihunt: find WMI event subscriptions (MITRE ATT&CK T1047) in Windows event "
                  "logs, with the results of Splunk's ESCU analytics",
                  "wmihunt"};
     app.set_version_flag("--version", std::string("wmihunt ") + WMIHUNT_VERSION);
-    app.footer("Exit status: 0 nothing found, 1 findings (with --subscriptions: one not "
+    app.footer("wmihunt merge FILE... combines the -f jsonl output of several runs into "
+               "the results of one run over all their inputs (wmihunt merge --help).\n"
+               "Exit status: 0 nothing found, 1 findings (with --subscriptions: one not "
                "known-benign), 2 error (results of readable "
                "inputs are still printed).");
     RawOptions raw;
@@ -413,17 +561,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                    "wmihunt: warning: {}: no selected detection has this field; the rule "
                    "has no effect\n",
                    terminal_escape(origin));
-    // Only the process's own stdout and stderr can be terminals; streams given by a
-    // caller (tests, an embedding program) never get colour or a progress line.
-    bool out_is_terminal = &out == &std::cout && ::isatty(STDOUT_FILENO);
+    fit_to_terminal(config, out);
     bool err_is_terminal = &err == &std::cerr && ::isatty(STDERR_FILENO);
-    if (!config.width_given && out_is_terminal)
-        config.print.table_width = terminal_width();
-    // With a known width, cells are cut only as much as fitting it needs.
-    if (config.print.table_width > 0)
-        config.print.max_cell_width = config.print.table_width;
-    const char* no_color = std::getenv("NO_COLOR");
-    config.print.color = out_is_terminal && (no_color == nullptr || *no_color == '\0');
+    if (config.format == Format::jsonl && !config.coverage)
+        config.print.run = run_info(config);
 
     Outputs targets;
     try {
@@ -474,6 +615,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (config.subscriptions) {
         results.subscriptions = correlator.subscriptions();
         judge(results.subscriptions, config.tuning, config.default_exclusions);
+        if (config.print.run)
+            correlator.attach_sources(results.subscriptions);
     }
     failed = report_files(err, config, results.scan) || failed;
     if (results.scan.interrupted) {
@@ -545,15 +688,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     }
     if (failed || !printed)
         return exit_error;
-    if (config.subscriptions)
-        return std::all_of(results.subscriptions.begin(), results.subscriptions.end(),
-                           [](const Subscription& s) { return s.verdict == "known-benign"; })
-                   ? exit_clean
-                   : exit_findings;
-    for (const auto& result : results.detections)
-        if (!result.rows.empty())
-            return exit_findings;
-    return exit_clean;
+    return findings_status(config, results);
 }
 
 } // namespace wmihunt

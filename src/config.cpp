@@ -26,6 +26,42 @@ std::string all_field_names() {
 
 } // namespace
 
+void add_output_options(CLI::App& app, RawOptions& raw) {
+    app.add_option("-f,--format", raw.format,
+                   "Output format: table (for people), csv (RFC 4180, Splunk's columns), json "
+                   "(one document) or jsonl (one object per line)")
+        ->type_name("FORMAT")
+        ->default_str("table");
+    app.add_option("-o,--output", raw.output,
+                   "Write the results to FILE instead of stdout (never an input or a file in a "
+                   "scanned folder; a device or FIFO is written in place, a link's target "
+                   "replaced)")
+        ->type_name("FILE");
+    app.add_option("--output-dir", raw.output_dir,
+                   "Write one file per detection into DIR (DIR/<detection>.csv, .json, "
+                   ".jsonl); never an input folder, one inside it, or an input file's folder")
+        ->type_name("DIR");
+    app.add_option("--timezone", raw.timezone,
+                   "Print times in ZONE: UTC, local, or an IANA name such as Europe/Berlin")
+        ->type_name("ZONE")
+        ->default_str("UTC");
+    app.add_option("--time-format", raw.time_format,
+                   "splunk (%Y-%m-%dT%H:%M:%S; default for counts) or iso (ISO-8601 with 100 ns "
+                   "and offset; default for --events and --subscriptions)")
+        ->type_name("STYLE");
+    app.add_flag("--csv-bom", raw.csv_bom, "Start CSV output with a UTF-8 byte order mark (Excel)");
+    app.add_flag("--csv-raw", raw.csv_raw,
+                 "Keep CSV cells that begin with = + - @ TAB CR verbatim (default: prefix ' "
+                 "against formula injection)");
+    app.add_flag("--csv-flatten", raw.csv_flatten,
+                 "Replace line breaks inside CSV cells (the 5861 Message) with spaces");
+    app.add_option("--width", raw.width,
+                   "Fit tables into COLUMNS characters by cutting free text (default: the "
+                   "terminal's width, else free text cut at 60; 0: never cut)")
+        ->type_name("COLUMNS");
+    app.add_flag("-q,--quiet", raw.quiet, "No progress line and no summary on stderr");
+}
+
 void add_options(CLI::App& app, RawOptions& raw) {
     app.add_option("PATH", raw.paths,
                    "An .evtx file (read whatever its extension) or a directory searched "
@@ -71,44 +107,12 @@ void add_options(CLI::App& app, RawOptions& raw) {
                  "One block (or row) per WMI event subscription and host, joined from "
                  "WMI-Activity 5859/5860/5861 and Sysmon 19/20/21: what it runs, who created "
                  "it, when, its state and a verdict (known-benign, suspicious, unknown)");
-    app.add_option("-f,--format", raw.format,
-                   "Output format: table (for people), csv (RFC 4180, Splunk's columns), json "
-                   "(one document) or jsonl (one object per line)")
-        ->type_name("FORMAT")
-        ->default_str("table");
-    app.add_option("-o,--output", raw.output,
-                   "Write the results to FILE instead of stdout (never an input or a file in a "
-                   "scanned folder; a device or FIFO is written in place, a link's target "
-                   "replaced)")
-        ->type_name("FILE");
-    app.add_option("--output-dir", raw.output_dir,
-                   "Write one file per detection into DIR (DIR/<detection>.csv, .json, "
-                   ".jsonl); never an input folder, one inside it, or an input file's folder")
-        ->type_name("DIR");
     app.add_option("-j,--threads", raw.threads, "Worker threads (default: one per core)")
         ->type_name("N");
     app.add_flag("--no-screen", raw.no_screen,
                  "Decode every record with libevtx instead of only the chunks that can hold a "
                  "WMI subscription event (slower; same results)");
-    app.add_option("--timezone", raw.timezone,
-                   "Print times in ZONE: UTC, local, or an IANA name such as Europe/Berlin")
-        ->type_name("ZONE")
-        ->default_str("UTC");
-    app.add_option("--time-format", raw.time_format,
-                   "splunk (%Y-%m-%dT%H:%M:%S; default for counts) or iso (ISO-8601 with 100 ns "
-                   "and offset; default for --events and --subscriptions)")
-        ->type_name("STYLE");
-    app.add_flag("--csv-bom", raw.csv_bom, "Start CSV output with a UTF-8 byte order mark (Excel)");
-    app.add_flag("--csv-raw", raw.csv_raw,
-                 "Keep CSV cells that begin with = + - @ TAB CR verbatim (default: prefix ' "
-                 "against formula injection)");
-    app.add_flag("--csv-flatten", raw.csv_flatten,
-                 "Replace line breaks inside CSV cells (the 5861 Message) with spaces");
-    app.add_option("--width", raw.width,
-                   "Fit tables into COLUMNS characters by cutting free text (default: the "
-                   "terminal's width, else free text cut at 60; 0: never cut)")
-        ->type_name("COLUMNS");
-    app.add_flag("-q,--quiet", raw.quiet, "No progress line and no summary on stderr");
+    add_output_options(app, raw);
     app.add_flag("--recover", raw.recover,
                  "Also use the deleted or overwritten records libevtx recovers from unused space "
                  "in the files (counted separately)");
@@ -119,6 +123,14 @@ void add_options(CLI::App& app, RawOptions& raw) {
                  "each time (default: once)");
 }
 
+void add_merge_options(CLI::App& app, RawOptions& raw) {
+    app.add_option("FILE", raw.paths,
+                   "JSON Lines that wmihunt wrote (-f jsonl: counts, --events or "
+                   "--subscriptions), from runs of one version with the same options")
+        ->type_name("");
+    add_output_options(app, raw);
+}
+
 std::string output_file_name(const Detection& detection, Format format) {
     std::string_view extension = format == Format::csv     ? ".csv"
                                  : format == Format::json  ? ".json"
@@ -127,14 +139,8 @@ std::string output_file_name(const Detection& detection, Format format) {
     return std::string(detection.name) + std::string(extension);
 }
 
-Config make_config(const RawOptions& raw) {
+Config make_output_config(const RawOptions& raw) {
     Config config;
-    config.list_detections = raw.list_detections;
-    if (raw.paths.empty() && !raw.list_detections)
-        throw UsageError("no PATH given: name the .evtx files or directories to read");
-    for (const auto& path : raw.paths)
-        config.paths.emplace_back(path);
-
     if (raw.format == "table")
         config.format = Format::table;
     else if (raw.format == "csv")
@@ -146,6 +152,80 @@ Config make_config(const RawOptions& raw) {
     else
         throw UsageError(fmt::format(
             "--format {}: unknown format (choose table, csv, json or jsonl)", raw.format));
+    try {
+        config.print.zone = TimeZone::named(raw.timezone);
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(fmt::format("--timezone {}: {}", raw.timezone, error.what()));
+    }
+    if (!raw.time_format.empty() && raw.time_format != "splunk" && raw.time_format != "iso")
+        throw UsageError(
+            fmt::format("--time-format {}: unknown style (choose splunk or iso)", raw.time_format));
+    config.print.csv = CsvOptions{raw.csv_bom, raw.csv_raw, raw.csv_flatten};
+    if (config.format != Format::csv) {
+        for (auto [given, name] :
+             {std::pair{raw.csv_bom, "--csv-bom"}, std::pair{raw.csv_raw, "--csv-raw"},
+              std::pair{raw.csv_flatten, "--csv-flatten"}})
+            if (given)
+                throw UsageError(
+                    fmt::format("{} only applies to CSV output: add --format csv", name));
+    }
+    if (raw.width != -1) {
+        if (raw.width < 0)
+            throw UsageError(
+                fmt::format("--width {}: give a number of columns, or 0 for no limit", raw.width));
+        if (config.format != Format::table)
+            throw UsageError("--width only applies to tables (--format table)");
+        config.print.table_width = static_cast<size_t>(raw.width);
+        if (raw.width == 0)
+            config.print.max_cell_width = 0;
+        config.width_given = true;
+    }
+    config.quiet = raw.quiet;
+    if (!raw.output.empty() && !raw.output_dir.empty())
+        throw UsageError("--output and --output-dir exclude each other: give one file or one "
+                         "directory");
+    if (!raw.output.empty())
+        config.output = raw.output;
+    if (!raw.output_dir.empty()) {
+        if (config.format == Format::table)
+            throw UsageError("--output-dir writes one file per detection: add --format csv, "
+                             "json or jsonl");
+        config.output_dir = raw.output_dir;
+    }
+    return config;
+}
+
+void check_view_outputs(Config& config, const RawOptions& raw) {
+    if (raw.time_format.empty())
+        config.print.time_style =
+            config.events || config.subscriptions ? TimeStyle::iso : TimeStyle::splunk;
+    else
+        config.print.time_style = raw.time_format == "splunk" ? TimeStyle::splunk : TimeStyle::iso;
+    if (config.output_dir) {
+        if (config.events)
+            throw UsageError("--events prints one timeline of every detection: write it with "
+                             "--output FILE instead of --output-dir");
+        if (config.coverage)
+            throw UsageError("--coverage prints one table: write it with --output FILE "
+                             "instead of --output-dir");
+        if (config.subscriptions)
+            throw UsageError("--subscriptions prints one table: write it with --output FILE "
+                             "instead of --output-dir");
+    }
+    if (config.format == Format::csv && !config.events && !config.coverage &&
+        !config.subscriptions && config.detections.size() > 1 && !config.output_dir)
+        throw UsageError("a CSV file holds one table, and several detections are selected: "
+                         "choose one with --detection NAME, write one file per detection "
+                         "with --output-dir DIR, or list the events with --events");
+}
+
+Config make_config(const RawOptions& raw) {
+    if (raw.paths.empty() && !raw.list_detections)
+        throw UsageError("no PATH given: name the .evtx files or directories to read");
+    Config config = make_output_config(raw);
+    config.list_detections = raw.list_detections;
+    for (const auto& path : raw.paths)
+        config.paths.emplace_back(path);
 
     if (raw.detections.empty()) {
         for (const auto& detection : detections())
@@ -182,11 +262,6 @@ Config make_config(const RawOptions& raw) {
         throw UsageError(error.what());
     }
 
-    try {
-        config.print.zone = TimeZone::named(raw.timezone);
-    } catch (const std::invalid_argument& error) {
-        throw UsageError(fmt::format("--timezone {}: {}", raw.timezone, error.what()));
-    }
     auto instant = [&](const char* option, const std::string& text) {
         try {
             return parse_time(text, config.print.zone);
@@ -207,68 +282,26 @@ Config make_config(const RawOptions& raw) {
     config.subscriptions = raw.subscriptions;
     if (int(config.events) + int(config.coverage) + int(config.subscriptions) > 1)
         throw UsageError("--events, --coverage and --subscriptions are views: choose one");
-    if (raw.time_format.empty())
-        config.print.time_style =
-            raw.events || raw.subscriptions ? TimeStyle::iso : TimeStyle::splunk;
-    else if (raw.time_format == "splunk")
-        config.print.time_style = TimeStyle::splunk;
-    else if (raw.time_format == "iso")
-        config.print.time_style = TimeStyle::iso;
-    else
-        throw UsageError(
-            fmt::format("--time-format {}: unknown style (choose splunk or iso)", raw.time_format));
-
-    config.print.csv = CsvOptions{raw.csv_bom, raw.csv_raw, raw.csv_flatten};
-    if (config.format != Format::csv) {
-        for (auto [given, name] :
-             {std::pair{raw.csv_bom, "--csv-bom"}, std::pair{raw.csv_raw, "--csv-raw"},
-              std::pair{raw.csv_flatten, "--csv-flatten"}})
-            if (given)
-                throw UsageError(
-                    fmt::format("{} only applies to CSV output: add --format csv", name));
-    }
-    if (raw.width != -1) {
-        if (raw.width < 0)
-            throw UsageError(
-                fmt::format("--width {}: give a number of columns, or 0 for no limit", raw.width));
-        if (config.format != Format::table)
-            throw UsageError("--width only applies to tables (--format table)");
-        config.print.table_width = static_cast<size_t>(raw.width);
-        if (raw.width == 0)
-            config.print.max_cell_width = 0;
-        config.width_given = true;
-    }
-    config.quiet = raw.quiet;
-
     config.recover = raw.recover;
     config.strict = raw.strict;
     config.keep_duplicates = raw.keep_duplicates;
-    if (!raw.output.empty() && !raw.output_dir.empty())
-        throw UsageError("--output and --output-dir exclude each other: give one file or one "
-                         "directory");
-    if (!raw.output.empty())
-        config.output = raw.output;
-    if (!raw.output_dir.empty()) {
-        if (config.format == Format::table)
-            throw UsageError("--output-dir writes one file per detection: add --format csv, "
-                             "json or jsonl");
-        if (config.events)
-            throw UsageError("--events prints one timeline of every detection: write it with "
-                             "--output FILE instead of --output-dir");
-        if (config.coverage)
-            throw UsageError("--coverage prints one table: write it with --output FILE "
-                             "instead of --output-dir");
-        if (config.subscriptions)
-            throw UsageError("--subscriptions prints one table: write it with --output FILE "
-                             "instead of --output-dir");
-        config.output_dir = raw.output_dir;
-    }
-    if (config.format == Format::csv && !config.events && !config.coverage &&
-        !config.subscriptions && config.detections.size() > 1 && !config.output_dir)
-        throw UsageError("a CSV file holds one table, and several detections are selected: "
-                         "choose one with --detection NAME, write one file per detection "
-                         "with --output-dir DIR, or list the events with --events");
+    check_view_outputs(config, raw);
     return config;
+}
+
+RunInfo run_info(const Config& config) {
+    RunInfo run;
+    run.view = config.events ? "events" : config.subscriptions ? "subscriptions" : "detections";
+    for (const Detection* detection : config.detections)
+        run.detections.emplace_back(detection->name);
+    run.default_exclusions = config.default_exclusions;
+    run.since = config.since;
+    run.until = config.until;
+    run.recover = config.recover;
+    run.keep_duplicates = config.keep_duplicates;
+    for (const TuningRule& rule : config.tuning.rules())
+        run.rules.push_back({rule.include, rule.text, rule.origin});
+    return run;
 }
 
 } // namespace wmihunt

@@ -55,6 +55,11 @@ EventIdentity identity_of(const RawRecord& record) {
             record.record_id, record.time_created};
 }
 
+EventIdentity identity_of(const Event& event) {
+    return {event.host, event.channel.empty() ? event.provider : event.channel, event.record_id,
+            event.time};
+}
+
 bool EventDeduplicator::first_sighting(const EventIdentity& identity) {
     return m_seen.insert(identity).second;
 }

@@ -49,6 +49,50 @@ Json event_object(const EventRow& row, const PrintOptions& options) {
     return object;
 }
 
+Json run_object(const RunInfo& run) {
+    Json object;
+    object["wmihunt"] = WMIHUNT_VERSION;
+    object["view"] = run.view;
+    object["detections"] = run.detections;
+    object["default_exclusions"] = run.default_exclusions;
+    object["since"] = run.since ? Json(format_iso_time(*run.since)) : Json(nullptr);
+    object["until"] = run.until ? Json(format_iso_time(*run.until)) : Json(nullptr);
+    object["recover"] = run.recover;
+    object["keep_duplicates"] = run.keep_duplicates;
+    Json rules = Json::array();
+    for (const auto& rule : run.rules)
+        rules.push_back(
+            Json{{"include", rule.include}, {"rule", rule.text}, {"origin", rule.origin}});
+    object["rules"] = std::move(rules);
+    return object;
+}
+
+Json stream_event_object(const StreamEvent& read) {
+    const Event& event = read.event;
+    Json object;
+    object["sequence"] = read.sequence;
+    object["provider"] = event.provider;
+    object["channel"] = event.channel;
+    object["host"] = event.host;
+    object["event_id"] = event.event_id;
+    object["record_id"] = event.record_id;
+    object["time"] = format_iso_time(event.time);
+    object["recovered"] = event.recovered;
+    Json fields = Json::array();
+    for (const auto& [name, value] : event.fields)
+        fields.push_back(Json::array({name, value}));
+    object["fields"] = std::move(fields);
+    return object;
+}
+
+// Adds "run" and `exact` to a JSON Lines row when the options carry a RunInfo.
+void add_provenance(Json& object, const PrintOptions& options, Json exact) {
+    if (!options.run)
+        return;
+    object["run"] = run_object(*options.run);
+    object["exact"] = std::move(exact);
+}
+
 Json document_head(const PrintOptions& options) {
     Json document;
     document["wmihunt"] = WMIHUNT_VERSION;
@@ -87,6 +131,9 @@ void write_jsonl(std::ostream& out, const std::vector<DetectionRows>& results,
             Json object;
             object["detection"] = result.detection->name;
             object.update(row_object(*result.detection, row, options));
+            add_provenance(object, options,
+                           Json{{"first", format_iso_time(row.first_time)},
+                                {"last", format_iso_time(row.last_time)}});
             dump(out, object, -1);
         }
 }
@@ -103,8 +150,14 @@ void write_timeline_json(std::ostream& out, const std::vector<EventRow>& rows,
 
 void write_timeline_jsonl(std::ostream& out, const std::vector<EventRow>& rows,
                           const PrintOptions& options) {
-    for (const auto& row : rows)
-        dump(out, event_object(row, options), -1);
+    for (const auto& row : rows) {
+        Json object = event_object(row, options);
+        add_provenance(object, options,
+                       Json{{"time", format_iso_time(row.time)},
+                            {"log", row.log},
+                            {"sequence", row.sequence}});
+        dump(out, object, -1);
+    }
 }
 
 namespace {
@@ -193,8 +246,14 @@ void write_subscriptions_json(std::ostream& out, const std::vector<Subscription>
 
 void write_subscriptions_jsonl(std::ostream& out, const std::vector<Subscription>& rows,
                                const PrintOptions& options) {
-    for (const auto& row : rows)
-        dump(out, subscription_object(row, options), -1);
+    for (const auto& row : rows) {
+        Json object = subscription_object(row, options);
+        Json events = Json::array();
+        for (const auto& read : row.sources)
+            events.push_back(stream_event_object(read));
+        add_provenance(object, options, Json{{"events", std::move(events)}});
+        dump(out, object, -1);
+    }
 }
 
 } // namespace wmihunt

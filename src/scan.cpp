@@ -253,7 +253,8 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
     // ahead of an earlier one.
     std::vector<UnitOutcome> outcomes(units.size());
     EventDeduplicator same_events;
-    size_t next_unit = 0; // the first unit not yet handed on; guarded by hook_mutex
+    size_t next_unit = 0;   // the first unit not yet handed on; guarded by hook_mutex
+    uint64_t handed_on = 0; // events handed to the consumers; guarded by hook_mutex
     auto hand_on = [&] {
         for (; next_unit < units.size() && outcomes[next_unit].done; ++next_unit) {
             UnitOutcome& outcome = outcomes[next_unit];
@@ -268,7 +269,8 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
                     continue;
                 if (!seen.matches.empty())
                     ++result.matched;
-                MatchedEvent event{*seen.event, files[units[next_unit].file], seen.matches};
+                MatchedEvent event{*seen.event, files[units[next_unit].file], seen.matches,
+                                   handed_on++};
                 for (EventConsumer* consumer : consumers)
                     consumer->consume(event);
             }

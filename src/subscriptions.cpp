@@ -302,6 +302,7 @@ void SubscriptionCorrelator::consume(const MatchedEvent& matched) {
         Sighting sighting{
             event.time, std::to_string(event.event_id), {}, field_or_empty(event, "User")};
         if (event.event_id == 5861) {
+            m_read.push_back({matched.sequence, event});
             EventPayload p = payload_of_5861(event);
             sighting.user.clear();
             auto key = std::tuple(host, canonical_namespace(p.name_space), lower(p.filter),
@@ -315,6 +316,7 @@ void SubscriptionCorrelator::consume(const MatchedEvent& matched) {
         }
         if (event.event_id != 5859 && event.event_id != 5860)
             return;
+        m_read.push_back({matched.sequence, event});
         EventPayload p;
         p.query_namespace = display_namespace(field_or_empty(event, "NamespaceName"));
         p.query = field_or_empty(event, "Query");
@@ -326,6 +328,7 @@ void SubscriptionCorrelator::consume(const MatchedEvent& matched) {
     }
     if (event.provider != sysmon || event.event_id < 19 || event.event_id > 21)
         return;
+    m_read.push_back({matched.sequence, event});
     EventPayload p = payload_of_sysmon(event);
     Sighting sighting{event.time, "sysmon" + std::to_string(event.event_id),
                       sysmon_value(field_or_empty(event, "Operation")),
@@ -495,6 +498,18 @@ std::vector<Subscription> SubscriptionCorrelator::subscriptions() const {
                std::tie(b.host, b.kind, b.first_seen, b.filter, b.consumer, b.query);
     });
     return out;
+}
+
+void SubscriptionCorrelator::attach_sources(std::vector<Subscription>& rows) const {
+    if (rows.empty())
+        return;
+    std::map<std::string, Subscription*> first_of_host;
+    for (Subscription& row : rows)
+        first_of_host.try_emplace(row.host, &row);
+    for (const StreamEvent& read : m_read) {
+        auto it = first_of_host.find(read.event.host);
+        (it != first_of_host.end() ? it->second : &rows.front())->sources.push_back(read);
+    }
 }
 
 void judge(std::vector<Subscription>& subscriptions, const Tuning& tuning,

@@ -25,6 +25,7 @@ EventRow make_event_row(const CompiledDetection& detection, const Event& event,
     if (auto payload = event_payload(event))
         row.payload = {payload->consumer_type, payload->action, payload->creator_sid};
     row.file = file;
+    row.log = event.channel.empty() ? event.provider : event.channel;
     return row;
 }
 
@@ -36,9 +37,11 @@ void sort_timeline(std::vector<EventRow>& rows) {
 }
 
 void Timeline::consume(const MatchedEvent& event) {
-    for (const auto& match : event.matches)
+    for (const auto& match : event.matches) {
         m_rows.push_back(make_event_row(m_detections[match.detection], event.event, match.extracted,
                                         event.file.string()));
+        m_rows.back().sequence = event.sequence;
+    }
 }
 
 std::vector<EventRow> Timeline::rows() const {

@@ -72,7 +72,8 @@ TuningRule parse_rule(std::string_view text, bool include, const std::string& or
             fmt::format("{}: detection {} has no field '{}'", origin, detection, name));
     std::string_view pattern = text.substr(equals + 1);
     try {
-        return TuningRule{detection, std::string(name), Regex(pattern), include, origin};
+        return TuningRule{detection, std::string(name), Regex(pattern), include,
+                          origin,    std::string(text)};
     } catch (const RegexError& error) {
         throw TuningError(fmt::format("{}: bad regex at offset {} ({}^ here): {}", origin,
                                       error.offset(), pattern.substr(0, error.offset()),

@@ -27,6 +27,9 @@ class Aggregator {
   public:
     void add(std::vector<std::string> key, int64_t time);
     void merge(const Aggregator& other);
+    // Adds a group counted elsewhere: `count` events from `first` to `last`.
+    void add_group(const std::vector<std::string>& key, uint64_t count, int64_t first,
+                   int64_t last);
     // Rows sorted by their key fields, compared field by field as UTF-8 bytes.
     std::vector<Row> rows() const;
     bool empty() const { return m_groups.empty(); }
@@ -57,6 +60,9 @@ class DetectionResults : public EventConsumer {
     std::vector<Row> rows(size_t i) const;
     // Events in detection i's output.
     uint64_t events(size_t i) const;
+    // Adds a row of detection i's output made elsewhere (another run's): a Stats row's
+    // group counts as added events, a Table row is one more row.
+    void add_row(size_t i, const Row& row);
 
   private:
     struct Output {

@@ -85,8 +85,21 @@ struct Config {
 // --help, the man page test and README's option list all follow it.
 void add_options(CLI::App& app, RawOptions& raw);
 
+// Declares the options that say how results are printed (format, targets, time zone and
+// style, CSV and table options, --quiet): part of add_options, and what `wmihunt merge`
+// takes.
+void add_output_options(CLI::App& app, RawOptions& raw);
+// `wmihunt merge`'s options: FILE... and the output options.
+void add_merge_options(CLI::App& app, RawOptions& raw);
 // Checks the combination of options; throws UsageError naming the problem and the way out.
 Config make_config(const RawOptions& raw);
+// The output options alone, checked as far as they do not depend on the view.
+Config make_output_config(const RawOptions& raw);
+// Once the view and detections are set: the time style, and the output options that
+// depend on them (--output-dir with a view, one CSV table). Throws UsageError.
+void check_view_outputs(Config& config, const RawOptions& raw);
+// What the rows of a run with `config` say of it (printers.hpp).
+RunInfo run_info(const Config& config);
 
 // Name of the file --output-dir writes for `detection` and `format` ("temporary.csv",
 // "temporary.json").

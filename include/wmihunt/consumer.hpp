@@ -27,6 +27,7 @@ struct MatchedEvent {
     const Event& event;
     const std::filesystem::path& file;
     const std::vector<DetectionMatch>& matches;
+    uint64_t sequence = 0; // the event's place in the stream: 0, 1, 2, ...
 };
 
 // What the scan feeds. consume() is called once per matched event, in input order (the

@@ -2,6 +2,7 @@
 // overlapping exports.
 #pragma once
 
+#include "wmihunt/event.hpp"
 #include "wmihunt/reader.hpp"
 
 #include <compare>
@@ -45,6 +46,7 @@ class FileDeduplicator {
 using EventIdentity = std::tuple<std::string, std::string, uint64_t, int64_t>;
 
 EventIdentity identity_of(const RawRecord& record);
+EventIdentity identity_of(const Event& event);
 
 // Remembers events by identity.
 class EventDeduplicator {

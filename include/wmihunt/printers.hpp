@@ -9,6 +9,8 @@
 #include "wmihunt/timefmt.hpp"
 #include "wmihunt/timeline.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -22,6 +24,29 @@ struct CsvOptions {
     bool flatten = false; // line breaks inside cells become one space each
 };
 
+// What a run's JSON Lines rows say of it, for `wmihunt merge`: the view, and every option
+// that decides which rows there are. Rows of runs with equal RunInfo (rules compared
+// without their origins) merge into those of one run over all their inputs.
+struct RunInfo {
+    struct Rule {
+        bool include = false;
+        std::string text;   // [DETECTION:]FIELD=REGEX (TuningRule::text)
+        std::string origin; // TuningRule::origin, which subscriptions name (allowlist_rule)
+        bool operator==(const Rule& other) const {
+            return include == other.include && text == other.text;
+        }
+    };
+    std::string view; // "detections", "events" or "subscriptions"
+    std::vector<std::string> detections;
+    bool default_exclusions = true;
+    std::optional<int64_t> since;
+    std::optional<int64_t> until;
+    bool recover = false;
+    bool keep_duplicates = false;
+    std::vector<Rule> rules;
+    bool operator==(const RunInfo&) const = default;
+};
+
 struct PrintOptions {
     TimeStyle time_style = TimeStyle::splunk;
     TimeZone zone;
@@ -29,6 +54,10 @@ struct PrintOptions {
     size_t max_cell_width = 60; // free-text cells longer than this are cut with "…"; 0: never
     size_t table_width = 0;     // when non-zero, the widest free-text cells shrink to fit it
     bool color = false;         // table titles in bold (only for a terminal without NO_COLOR)
+    // With it, each JSON Lines row also carries "run" (this RunInfo and the wmihunt
+    // version) and "exact" (what merging needs: full-precision times, and the events
+    // behind a timeline row or the subscriptions).
+    std::optional<RunInfo> run;
 };
 
 // One CSV field: quoted (with doubled quotes) when it holds a comma, a quote, CR or LF,

@@ -37,6 +37,13 @@ struct EventPayload {
 // other event.
 std::optional<EventPayload> event_payload(const Event& event);
 
+// An event the correlator read, with its place in the run's event stream
+// (MatchedEvent::sequence): what `wmihunt merge` correlates again.
+struct StreamEvent {
+    uint64_t sequence = 0;
+    Event event;
+};
+
 // One subscription, as --subscriptions prints it (subscription_columns names the fields).
 struct Subscription {
     std::string host;
@@ -62,6 +69,8 @@ struct Subscription {
     std::string allowlist_rule; // the rule that made it known-benign
     std::string notes;          // a 5861 MOF text that was not read whole, and why
 
+    // The events behind the subscriptions, for JSON Lines only (attach_sources).
+    std::vector<StreamEvent> sources;
     // "5861:1 5859:3 sysmon21:1"
     std::string evidence_text() const;
 };
@@ -88,6 +97,10 @@ class SubscriptionCorrelator : public EventConsumer {
     // The subscriptions, without verdicts, sorted by host, kind (permanent first), first
     // sighting, filter, consumer and query.
     std::vector<Subscription> subscriptions() const;
+    // Gives the events it read to `rows` (judged), so that rows printed as JSON Lines
+    // carry what merging them needs: each host's events go to its first row, those of a
+    // host without a row (every one left out by --include rules) to the first row.
+    void attach_sources(std::vector<Subscription>& rows) const;
 
   private:
     struct Sighting {
@@ -104,6 +117,7 @@ class SubscriptionCorrelator : public EventConsumer {
         std::vector<Sighting> sightings;
     };
     void merge(Part& part, const EventPayload& payload, int64_t time) const;
+    std::vector<StreamEvent> m_read; // every event that told of a subscription
 
     // (host, lower-case name)
     std::map<std::pair<std::string, std::string>, Part> m_filters, m_consumers;

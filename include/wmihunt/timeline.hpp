@@ -34,6 +34,11 @@ struct EventRow {
     std::array<std::optional<std::string>, timeline_fields.size()> fields;
     std::array<std::optional<std::string>, timeline_payload_fields.size()> payload;
     std::string file;
+    // What `wmihunt merge` needs to recognise the event in another run: its log (the
+    // channel, or the provider of a record without one; dedupe.hpp) and its place in
+    // this run's event stream (MatchedEvent::sequence).
+    std::string log;
+    uint64_t sequence = 0;
 };
 
 // The row for `event` of `detection`, which extracted `extracted`, read from `file`.

@@ -29,6 +29,7 @@ struct TuningRule {
     Regex regex;
     bool include = false;
     std::string origin; // "--exclude query=..." or "FILE:LINE", for messages
+    std::string text;   // the rule as written: "[DETECTION:]FIELD=REGEX"
 };
 
 // Parses "[DETECTION:]FIELD=REGEX" (FIELD in any letter case). `origin` prefixes every

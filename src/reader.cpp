@@ -86,7 +86,14 @@ size_t utf8_length(unsigned unit) {
 
 } // namespace
 
-thread_local uint64_t wmihunt_libuna_fast_calls = 0;
+namespace {
+thread_local uint64_t libuna_fast_calls = 0;
+} // namespace
+
+// The conversions done here on the calling thread so far.
+uint64_t wmihunt_libuna_fast_calls() {
+    return libuna_fast_calls;
+}
 
 // The UTF-8 size of a UTF-16 stream up to its first NUL, with a terminator.
 extern "C" int libuna_utf8_string_size_from_utf16_stream(const uint8_t* stream, size_t size,
@@ -116,7 +123,7 @@ extern "C" int libuna_utf8_string_size_from_utf16_stream(const uint8_t* stream, 
         out += utf8_length(unit);
         at += 2;
     }
-    ++wmihunt_libuna_fast_calls;
+    ++libuna_fast_calls;
     *utf8_size = out + 1;
     return 1;
 }
@@ -172,7 +179,7 @@ extern "C" int libuna_utf8_string_with_index_copy_from_utf16_stream(uint8_t* utf
             *out++ = static_cast<uint8_t>(0x80 | (unit & 0x3F));
         }
     }
-    ++wmihunt_libuna_fast_calls;
+    ++libuna_fast_calls;
     *index = static_cast<size_t>(out - utf8);
     return 1;
 }

@@ -55,6 +55,7 @@ struct Results {
 void print_aggregates(std::ostream& out, const Config& config,
                       const std::vector<DetectionRows>& results) {
     switch (config.format) {
+    case Format::timesketch: // only with a view (check_view_outputs)
     case Format::json:
         write_json(out, results, config.print);
         return;
@@ -74,6 +75,9 @@ void print_aggregates(std::ostream& out, const Config& config,
 
 void print_timeline(std::ostream& out, const Config& config, const std::vector<EventRow>& rows) {
     switch (config.format) {
+    case Format::timesketch:
+        write_timeline_timesketch(out, rows, config.print);
+        return;
     case Format::json:
         write_timeline_json(out, rows, config.print);
         return;
@@ -91,6 +95,7 @@ void print_timeline(std::ostream& out, const Config& config, const std::vector<E
 
 void print_coverage(std::ostream& out, const Config& config, const std::vector<CoverageRow>& rows) {
     switch (config.format) {
+    case Format::timesketch: // only with --events or --subscriptions (check_view_outputs)
     case Format::json:
         write_coverage_json(out, rows, config.print);
         return;
@@ -109,6 +114,9 @@ void print_coverage(std::ostream& out, const Config& config, const std::vector<C
 void print_subscriptions(std::ostream& out, const Config& config,
                          const std::vector<Subscription>& rows) {
     switch (config.format) {
+    case Format::timesketch:
+        write_subscriptions_timesketch(out, rows, config.print);
+        return;
     case Format::json:
         write_subscriptions_json(out, rows, config.print);
         return;

@@ -29,7 +29,8 @@ std::string all_field_names() {
 void add_output_options(CLI::App& app, RawOptions& raw) {
     app.add_option("-f,--format", raw.format,
                    "Output format: table (for people), csv (RFC 4180, Splunk's columns), json "
-                   "(one document) or jsonl (one object per line)")
+                   "(one document), jsonl (one object per line) or timesketch (JSON Lines for "
+                   "Timesketch's import; with --events or --subscriptions)")
         ->type_name("FORMAT")
         ->default_str("table");
     app.add_option("-o,--output", raw.output,
@@ -132,10 +133,11 @@ void add_merge_options(CLI::App& app, RawOptions& raw) {
 }
 
 std::string output_file_name(const Detection& detection, Format format) {
-    std::string_view extension = format == Format::csv     ? ".csv"
-                                 : format == Format::json  ? ".json"
-                                 : format == Format::jsonl ? ".jsonl"
-                                                           : ".txt";
+    std::string_view extension = format == Format::csv    ? ".csv"
+                                 : format == Format::json ? ".json"
+                                 : format == Format::jsonl || format == Format::timesketch
+                                     ? ".jsonl"
+                                     : ".txt";
     return std::string(detection.name) + std::string(extension);
 }
 
@@ -149,9 +151,12 @@ Config make_output_config(const RawOptions& raw) {
         config.format = Format::json;
     else if (raw.format == "jsonl")
         config.format = Format::jsonl;
+    else if (raw.format == "timesketch")
+        config.format = Format::timesketch;
     else
         throw UsageError(fmt::format(
-            "--format {}: unknown format (choose table, csv, json or jsonl)", raw.format));
+            "--format {}: unknown format (choose table, csv, json, jsonl or timesketch)",
+            raw.format));
     try {
         config.print.zone = TimeZone::named(raw.timezone);
     } catch (const std::invalid_argument& error) {
@@ -201,6 +206,9 @@ void check_view_outputs(Config& config, const RawOptions& raw) {
             config.events || config.subscriptions ? TimeStyle::iso : TimeStyle::splunk;
     else
         config.print.time_style = raw.time_format == "splunk" ? TimeStyle::splunk : TimeStyle::iso;
+    if (config.format == Format::timesketch && !config.events && !config.subscriptions)
+        throw UsageError("--format timesketch writes a timeline: add --events or "
+                         "--subscriptions");
     if (config.output_dir) {
         if (config.events)
             throw UsageError("--events prints one timeline of every detection: write it with "

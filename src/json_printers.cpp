@@ -1,6 +1,7 @@
 // json_printers: JSON and JSON Lines output through nlohmann-json.
 #include "wmihunt/printers.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #ifndef WMIHUNT_VERSION
@@ -253,6 +254,70 @@ void write_subscriptions_jsonl(std::ostream& out, const std::vector<Subscription
             events.push_back(stream_event_object(read));
         add_provenance(object, options, Json{{"events", std::move(events)}});
         dump(out, object, -1);
+    }
+}
+
+namespace {
+
+// Timesketch's time fields for `ticks` (100 ns since the Unix epoch, UTC): "datetime" with
+// microseconds (truncated) and the offset, "timestamp" in microseconds.
+void add_timesketch_time(Json& object, int64_t ticks, std::string_view description) {
+    std::string iso = format_iso_time(ticks); // 2023-10-18T02:45:44.3067909Z
+    object["datetime"] = iso.substr(0, iso.size() - 2) + "+00:00";
+    int64_t micros = ticks / 10 - (ticks % 10 < 0 ? 1 : 0);
+    object["timestamp"] = micros;
+    object["timestamp_desc"] = description;
+}
+
+// Copies the fields of `row` that have a value, after the Timesketch fields.
+void add_fields(Json& object, const Json& row) {
+    for (const auto& [key, value] : row.items())
+        if (!value.is_null() && object.find(key) == object.end())
+            object[key] = value;
+}
+
+} // namespace
+
+void write_timeline_timesketch(std::ostream& out, const std::vector<EventRow>& rows,
+                               const PrintOptions& options) {
+    for (const auto& row : rows) {
+        Json object;
+        object["message"] = fmt::format("{} {}: {} {} on {}", row.detection->name, row.event_id,
+                                        row.detection->finding, row.value, row.host);
+        add_timesketch_time(object, row.time, "Time Created");
+        Json fields = event_object(row, options);
+        fields.erase("time");
+        fields["mitre"] = row.detection->mitre;
+        add_fields(object, fields);
+        dump(out, object, -1);
+    }
+}
+
+void write_subscriptions_timesketch(std::ostream& out, const std::vector<Subscription>& rows,
+                                    const PrintOptions& options) {
+    for (const auto& s : rows) {
+        std::string what =
+            s.kind == "temporary"
+                ? "query " + s.query
+                : fmt::format("filter {} to consumer {}{}{}", s.filter, s.consumer_type,
+                              s.consumer_type.empty() ? "" : " ", s.consumer);
+        Json fields = subscription_object(s, options);
+        fields["evidence"] = s.evidence_text();
+        std::string indicators;
+        for (const auto& name : s.indicators)
+            indicators += (indicators.empty() ? "" : " ") + name;
+        fields["indicators"] = indicators.empty() ? Json(nullptr) : Json(indicators);
+        auto line = [&](int64_t ticks, std::string_view description) {
+            Json object;
+            object["message"] =
+                fmt::format("WMI {} subscription on {}, {}: {}", s.kind, s.host, s.verdict, what);
+            add_timesketch_time(object, ticks, description);
+            add_fields(object, fields);
+            dump(out, object, -1);
+        };
+        line(s.first_seen, "First Seen");
+        if (s.last_seen > s.first_seen)
+            line(s.last_seen, "Last Seen");
     }
 }
 

@@ -23,7 +23,7 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-enum class Format { table, csv, json, jsonl };
+enum class Format { table, csv, json, jsonl, timesketch };
 
 // The options exactly as typed, filled by CLI11.
 struct RawOptions {

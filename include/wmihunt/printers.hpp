@@ -136,6 +136,17 @@ void write_subscriptions_json(std::ostream& out, const std::vector<Subscription>
 void write_subscriptions_jsonl(std::ostream& out, const std::vector<Subscription>& rows,
                                const PrintOptions& options);
 
+// Timesketch's JSON Lines import (timesketch.org, "Import from JSON or CSV"): one object
+// per line with its required "message", "datetime" (ISO-8601 UTC with microseconds and the
+// offset +00:00, whatever --timezone says), "timestamp" (microseconds since the Unix epoch)
+// and "timestamp_desc", then the row's fields, each a string or number (fields without a
+// value left out). The timeline: one object per event, "Time Created". Subscriptions: one
+// object "First Seen" per subscription, and one "Last Seen" when it was seen later.
+void write_timeline_timesketch(std::ostream& out, const std::vector<EventRow>& rows,
+                               const PrintOptions& options);
+void write_subscriptions_timesketch(std::ostream& out, const std::vector<Subscription>& rows,
+                                    const PrintOptions& options);
+
 // --list-detections: each detection with its event ids, Splunk search, default
 // exclusions, tunable fields, MITRE id and risk score.
 void write_detection_list(std::ostream& out);

@@ -11,8 +11,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <set>
-#include <tuple>
 
 #ifndef WMIHUNT_VERSION
 #define WMIHUNT_VERSION "0.0.0"
@@ -158,6 +156,13 @@ std::string difference(const RunInfo& a, const RunInfo& b) {
     return fmt::format("tuning rules: {} vs {}", shown_rules(a.rules), shown_rules(b.rules));
 }
 
+uint32_t event_id(const Json& object) {
+    uint64_t id = number(object, "event_id");
+    if (id > UINT32_MAX)
+        throw BadRow("\"event_id\" is out of range");
+    return static_cast<uint32_t>(id);
+}
+
 Row detection_row(const Json& row, const Detection& detection) {
     const Json& exact = member(row, "exact");
     Row out;
@@ -177,10 +182,7 @@ EventRow event_row(const Json& row, const Detection& detection) {
     out.detection = &detection;
     out.time = instant(exact, "time");
     out.host = text(row, "host");
-    uint64_t event_id = number(row, "event_id");
-    if (event_id > UINT32_MAX)
-        throw BadRow("\"event_id\" is out of range");
-    out.event_id = static_cast<uint32_t>(event_id);
+    out.event_id = event_id(row);
     out.record_id = number(row, "record_id");
     out.value = text(row, "value");
     for (size_t i = 0; i < timeline_fields.size(); ++i)
@@ -201,10 +203,7 @@ Placed<Event> source_event(const Json& object, size_t file) {
     event.provider = text(object, "provider");
     event.channel = text(object, "channel");
     event.host = text(object, "host");
-    uint64_t event_id = number(object, "event_id");
-    if (event_id > UINT32_MAX)
-        throw BadRow("\"event_id\" is out of range");
-    event.event_id = static_cast<uint32_t>(event_id);
+    event.event_id = event_id(object);
     event.record_id = number(object, "record_id");
     event.time = instant(object, "time");
     event.recovered = flag(object, "recovered");
@@ -335,24 +334,22 @@ std::vector<DetectionRows> merge_detection_rows(const MergeInput& input,
 }
 
 std::vector<EventRow> merge_timeline(const MergeInput& input, bool keep_duplicates) {
-    using Identity = std::tuple<std::string, std::string, uint64_t, int64_t>;
+    auto identity = [](const EventRow& row) {
+        return EventIdentity{row.host, row.log, row.record_id, row.time};
+    };
     // Where each event was first seen.
-    std::map<Identity, std::pair<size_t, uint64_t>> first;
+    std::map<EventIdentity, std::pair<size_t, uint64_t>> first;
     for (const auto& placed : input.events) {
-        const EventRow& row = placed.value;
         auto at = std::pair{placed.file, placed.sequence};
-        auto [it, fresh] =
-            first.try_emplace(Identity{row.host, row.log, row.record_id, row.time}, at);
+        auto [it, fresh] = first.try_emplace(identity(placed.value), at);
         if (!fresh && at < it->second)
             it->second = at;
     }
     std::vector<Placed<EventRow>> kept;
-    for (const auto& placed : input.events) {
-        const EventRow& row = placed.value;
-        auto at = std::pair{placed.file, placed.sequence};
-        if (keep_duplicates || first[Identity{row.host, row.log, row.record_id, row.time}] == at)
+    for (const auto& placed : input.events)
+        if (keep_duplicates ||
+            first[identity(placed.value)] == std::pair{placed.file, placed.sequence})
             kept.push_back(placed);
-    }
     // Each event's place in the stream of one run over every input.
     auto rank = ranks(kept);
     std::vector<EventRow> rows;

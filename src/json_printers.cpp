@@ -86,13 +86,25 @@ Json stream_event_object(const StreamEvent& read) {
     return object;
 }
 
-// Adds "run" and `exact` to a JSON Lines row when the options carry a RunInfo.
-void add_provenance(Json& object, const PrintOptions& options, Json exact) {
-    if (!options.run)
-        return;
-    object["run"] = run_object(*options.run);
-    object["exact"] = std::move(exact);
-}
+// "run" and "exact" for the JSON Lines rows of one output when the options carry a
+// RunInfo: the run object is made once and copied into each row.
+class Provenance {
+  public:
+    explicit Provenance(const PrintOptions& options) {
+        if (options.run)
+            m_run = run_object(*options.run);
+    }
+    bool wanted() const { return !m_run.is_null(); }
+    void add(Json& object, Json exact) const {
+        if (!wanted())
+            return;
+        object["run"] = m_run;
+        object["exact"] = std::move(exact);
+    }
+
+  private:
+    Json m_run;
+};
 
 Json document_head(const PrintOptions& options) {
     Json document;
@@ -127,14 +139,14 @@ void write_json(std::ostream& out, const std::vector<DetectionRows>& results,
 
 void write_jsonl(std::ostream& out, const std::vector<DetectionRows>& results,
                  const PrintOptions& options) {
+    Provenance provenance(options);
     for (const auto& result : results)
         for (const auto& row : result.rows) {
             Json object;
             object["detection"] = result.detection->name;
             object.update(row_object(*result.detection, row, options));
-            add_provenance(object, options,
-                           Json{{"first", format_iso_time(row.first_time)},
-                                {"last", format_iso_time(row.last_time)}});
+            provenance.add(object, Json{{"first", format_iso_time(row.first_time)},
+                                        {"last", format_iso_time(row.last_time)}});
             dump(out, object, -1);
         }
 }
@@ -151,12 +163,12 @@ void write_timeline_json(std::ostream& out, const std::vector<EventRow>& rows,
 
 void write_timeline_jsonl(std::ostream& out, const std::vector<EventRow>& rows,
                           const PrintOptions& options) {
+    Provenance provenance(options);
     for (const auto& row : rows) {
         Json object = event_object(row, options);
-        add_provenance(object, options,
-                       Json{{"time", format_iso_time(row.time)},
-                            {"log", row.log},
-                            {"sequence", row.sequence}});
+        provenance.add(object, Json{{"time", format_iso_time(row.time)},
+                                    {"log", row.log},
+                                    {"sequence", row.sequence}});
         dump(out, object, -1);
     }
 }
@@ -247,12 +259,15 @@ void write_subscriptions_json(std::ostream& out, const std::vector<Subscription>
 
 void write_subscriptions_jsonl(std::ostream& out, const std::vector<Subscription>& rows,
                                const PrintOptions& options) {
+    Provenance provenance(options);
     for (const auto& row : rows) {
         Json object = subscription_object(row, options);
-        Json events = Json::array();
-        for (const auto& read : row.sources)
-            events.push_back(stream_event_object(read));
-        add_provenance(object, options, Json{{"events", std::move(events)}});
+        if (provenance.wanted()) {
+            Json events = Json::array();
+            for (const auto& read : row.sources)
+                events.push_back(stream_event_object(read));
+            provenance.add(object, Json{{"events", std::move(events)}});
+        }
         dump(out, object, -1);
     }
 }

@@ -318,10 +318,7 @@ void write_subscriptions_timesketch(std::ostream& out, const std::vector<Subscri
                               s.consumer_type.empty() ? "" : " ", s.consumer);
         Json fields = subscription_object(s, options);
         fields["evidence"] = s.evidence_text();
-        std::string indicators;
-        for (const auto& name : s.indicators)
-            indicators += (indicators.empty() ? "" : " ") + name;
-        fields["indicators"] = indicators.empty() ? Json(nullptr) : Json(indicators);
+        fields["indicators"] = s.indicators.empty() ? Json(nullptr) : Json(s.indicators_text());
         auto line = [&](int64_t ticks, std::string_view description) {
             Json object;
             object["message"] =

@@ -473,13 +473,6 @@ namespace wmihunt {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& items) {
-    std::string text;
-    for (const auto& item : items)
-        text += (text.empty() ? "" : " ") + item;
-    return text;
-}
-
 std::vector<std::string> subscription_cells(const Subscription& s, const PrintOptions& options) {
     return {s.host,
             s.kind,
@@ -498,7 +491,7 @@ std::vector<std::string> subscription_cells(const Subscription& s, const PrintOp
             s.state,
             s.evidence_text(),
             s.verdict,
-            joined(s.indicators),
+            s.indicators_text(),
             s.allowlist_rule,
             std::string(subscription_mitre),
             s.notes};

@@ -251,6 +251,13 @@ std::string Subscription::evidence_text() const {
     return text;
 }
 
+std::string Subscription::indicators_text() const {
+    std::string text;
+    for (const auto& name : indicators)
+        text += (text.empty() ? "" : " ") + name;
+    return text;
+}
+
 const std::vector<std::string_view>& subscription_columns() {
     static const std::vector<std::string_view> columns = {"host",           "kind",
                                                           "namespace",      "filter",

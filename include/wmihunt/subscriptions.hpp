@@ -73,6 +73,8 @@ struct Subscription {
     std::vector<StreamEvent> sources;
     // "5861:1 5859:3 sysmon21:1"
     std::string evidence_text() const;
+    // The indicators separated by spaces.
+    std::string indicators_text() const;
 };
 
 // Subscriptions are findings of MITRE ATT&CK T1546.003 (Event Triggered Execution: WMI

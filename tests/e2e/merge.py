@@ -51,6 +51,13 @@ def main():
                     for f in sorted(os.listdir(os.path.join(samples, d))) if f.endswith(".evtx")]
     runs = [logs[:sysmon + 1], logs[sysmon + 1:], samples_logs]
     work = tempfile.mkdtemp(prefix="wmihunt-merge-")
+
+    def part(args, files, name):
+        """One run's JSON Lines, written to WORK/NAME; its path."""
+        path = os.path.join(work, name)
+        run(wmihunt, ["-q", "-f", "jsonl", *args, "-o", path, *files])
+        return path
+
     try:
         # A copy of a WMI-Activity log of the third run, read by the second.
         copy = os.path.join(work, "copy-of-Server2022_WMI-Activity.evtx")
@@ -64,12 +71,10 @@ def main():
                 if with_copy:
                     split[1].append(copy)
                 everything = [f for r in split for f in r]
-                parts = []
-                for i, files in enumerate(split):
-                    part = os.path.join(work, f"{name}-{with_copy}-{i}.jsonl")
-                    run(wmihunt, ["-q", "-f", "jsonl", *view, "-o", part, *files])
-                    parts.append(part)
-                one = run(wmihunt, ["-q", "-f", "jsonl", *view, *everything]).stdout
+                parts = [part(view, files, f"{name}-{with_copy}-{i}.jsonl")
+                         for i, files in enumerate(split)]
+                one_run = run(wmihunt, ["-q", "-f", "jsonl", *view, *everything])
+                one = one_run.stdout
                 merged = run(wmihunt, ["merge", "-q", "-f", "jsonl", *parts])
                 label = f"{name}{' with a copy in two runs' if with_copy else ''}"
                 check(merged.stdout == one,
@@ -79,15 +84,12 @@ def main():
                 # Another format, from the same merge.
                 csv_view = view if name != "counts" else view + ["-d", "permanent"]
                 if name == "counts":
-                    parts = []
-                    for i, files in enumerate(split):
-                        part = os.path.join(work, f"{name}-permanent-{i}.jsonl")
-                        run(wmihunt, ["-q", "-f", "jsonl", *csv_view, "-o", part, *files])
-                        parts.append(part)
+                    parts = [part(csv_view, files, f"{name}-{with_copy}-permanent-{i}.jsonl")
+                             for i, files in enumerate(split)]
                 one_csv = run(wmihunt, ["-q", "-f", "csv", *csv_view, *everything]).stdout
                 merged_csv = run(wmihunt, ["merge", "-q", "-f", "csv", *parts])
                 check(merged_csv.stdout == one_csv, f"{label}: the merged CSV differs from one run's")
-                check(merged.returncode == run(wmihunt, ["-q", "-f", "jsonl", *view, *everything]).returncode,
+                check(merged.returncode == one_run.returncode,
                       f"{label}: merge's exit status is not one run's")
                 if name == "subscriptions":
                     rows = [json.loads(line) for line in one.splitlines()]
@@ -95,11 +97,6 @@ def main():
                     check(len(hosts) >= 3, f"subscriptions: only hosts {hosts}")
 
         # Refusals.
-        def part(args, files, name):
-            path = os.path.join(work, name)
-            run(wmihunt, ["-q", "-f", "jsonl", *args, "-o", path, *files])
-            return path
-
         wmi = [os.path.join(samples, "wmi", f) for f in sorted(os.listdir(os.path.join(samples, "wmi")))]
         everything_counts = part([], wmi, "all.jsonl")
         temporary = part(["-d", "temporary"], wmi[:1], "temporary.jsonl")

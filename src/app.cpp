@@ -26,6 +26,7 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <sys/ioctl.h>
@@ -390,6 +391,26 @@ void fit_to_terminal(Config& config, std::ostream& out) {
     config.print.color = out_is_terminal && (no_color == nullptr || *no_color == '\0');
 }
 
+// Parses argv into `app`'s options. Returns the exit status when the command ends there:
+// after --help or --version, or on a usage mistake (named, with where to read more).
+std::optional<int> parse_command(CLI::App& app, int argc, const char* const* argv,
+                                 std::ostream& out, std::ostream& err, std::string_view command) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return exit_clean;
+    } catch (const CLI::CallForVersion&) {
+        out << app.version() << "\n";
+        return exit_clean;
+    } catch (const CLI::ParseError& error) {
+        fmt::print(err, "{}: error: {}\nRun '{} --help' for the options.\n", command,
+                   terminal_escape(error.what()), command);
+        return exit_error;
+    }
+    return std::nullopt;
+}
+
 // 1 when the results hold a finding (with --subscriptions: a subscription not
 // known-benign), else 0.
 int findings_status(const Config& config, const Results& results) {
@@ -441,16 +462,8 @@ int run_merge(int argc, const char* const* argv, std::ostream& out, std::ostream
                "be merged is named; the others are still merged).");
     RawOptions raw;
     add_merge_options(app, raw);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        out << app.help();
-        return exit_clean;
-    } catch (const CLI::ParseError& error) {
-        fmt::print(err, "wmihunt merge: error: {}\nRun 'wmihunt merge --help' for the options.\n",
-                   terminal_escape(error.what()));
-        return exit_error;
-    }
+    if (auto status = parse_command(app, argc, argv, out, err, "wmihunt merge"))
+        return *status;
     Config config;
     MergeInput input;
     std::vector<CompiledDetection> compiled;
@@ -536,19 +549,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                "inputs are still printed).");
     RawOptions raw;
     add_options(app, raw);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        out << app.help();
-        return exit_clean;
-    } catch (const CLI::CallForVersion&) {
-        out << app.version() << "\n";
-        return exit_clean;
-    } catch (const CLI::ParseError& error) {
-        fmt::print(err, "wmihunt: error: {}\nRun 'wmihunt --help' for the options.\n",
-                   terminal_escape(error.what()));
-        return exit_error;
-    }
+    if (auto status = parse_command(app, argc, argv, out, err, "wmihunt"))
+        return *status;
 
     Config config;
     std::vector<CompiledDetection> compiled;

@@ -458,7 +458,6 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
     if (plan != nullptr && plan->ids.size() != stats.records_total)
         throw RecordPlanMismatch("libevtx counts other records than the screen");
     RawRecord out;
-    bool needs_channel = false;
     // Reads record `index` of one list; returns false when libevtx rejects it.
     auto read_one = [&](int index, bool recovered) {
         libevtx_record_t* raw_record = nullptr;
@@ -476,6 +475,7 @@ ReadStats read_records(libevtx_file_t* file, const RecordSelector& selector,
                 throw RecordPlanMismatch("libevtx numbers the records otherwise");
         }
         uint64_t written = 0;
+        bool needs_channel = false; // the first record tells the log's channel
         if (!recovered) {
             // A zero time is a record header never filled in, not a time.
             if (libevtx_record_get_written_time(record.get(), &written, nullptr) == 1 &&

@@ -305,11 +305,17 @@ void SubscriptionCorrelator::merge(Part& part, const EventPayload& payload, int6
 void SubscriptionCorrelator::consume(const MatchedEvent& matched) {
     const Event& event = matched.event;
     const std::string& host = event.host;
+    // Only the events that tell of a subscription (also_reads), each kept for attach_sources.
+    bool tells = event.provider == wmi_activity
+                     ? event.event_id >= 5859 && event.event_id <= 5861
+                     : event.provider == sysmon && event.event_id >= 19 && event.event_id <= 21;
+    if (!tells)
+        return;
+    m_read.push_back({matched.sequence, event});
     if (event.provider == wmi_activity) {
         Sighting sighting{
             event.time, std::to_string(event.event_id), {}, field_or_empty(event, "User")};
         if (event.event_id == 5861) {
-            m_read.push_back({matched.sequence, event});
             EventPayload p = payload_of_5861(event);
             sighting.user.clear();
             auto key = std::tuple(host, canonical_namespace(p.name_space), lower(p.filter),
@@ -321,9 +327,6 @@ void SubscriptionCorrelator::consume(const MatchedEvent& matched) {
             merge(m_consumers[{host, lower(p.consumer)}], p, event.time);
             return;
         }
-        if (event.event_id != 5859 && event.event_id != 5860)
-            return;
-        m_read.push_back({matched.sequence, event});
         EventPayload p;
         p.query_namespace = display_namespace(field_or_empty(event, "NamespaceName"));
         p.query = field_or_empty(event, "Query");
@@ -333,9 +336,6 @@ void SubscriptionCorrelator::consume(const MatchedEvent& matched) {
         part.sightings.push_back(std::move(sighting));
         return;
     }
-    if (event.provider != sysmon || event.event_id < 19 || event.event_id > 21)
-        return;
-    m_read.push_back({matched.sequence, event});
     EventPayload p = payload_of_sysmon(event);
     Sighting sighting{event.time, "sysmon" + std::to_string(event.event_id),
                       sysmon_value(field_or_empty(event, "Operation")),

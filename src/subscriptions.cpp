@@ -164,6 +164,15 @@ void summarise(Subscription& s, const std::vector<const Sighting*>& sightings) {
     for (std::string_view source : source_order)
         if (auto it = counts.find(std::string(source)); it != counts.end())
             s.evidence.emplace_back(it->first, it->second);
+    for (const Sighting* x : sightings)
+        s.sightings.push_back({x->time, x->source, x->operation});
+    auto rank = [](const SubscriptionSighting& x) {
+        return std::find(source_order.begin(), source_order.end(), x.source) - source_order.begin();
+    };
+    std::stable_sort(s.sightings.begin(), s.sightings.end(),
+                     [&](const SubscriptionSighting& a, const SubscriptionSighting& b) {
+                         return std::tuple(a.time, rank(a)) < std::tuple(b.time, rank(b));
+                     });
     if (latest_sysmon == nullptr ||
         (latest_activity && latest_activity->time > latest_sysmon->time))
         s.state = "active";

@@ -140,6 +140,8 @@ TEST_CASE("a 5861 and the 5859s of its filter's query are one permanent subscrip
     CHECK(s.last_seen == 300);
     CHECK(s.state == "active");
     CHECK(s.evidence_text() == "5861:1 5859:2");
+    CHECK(s.sightings == std::vector<SubscriptionSighting>{
+                             {100, "5861", ""}, {200, "5859", ""}, {300, "5859", ""}});
     CHECK(s.notes.empty());
     // A 5859 whose query no known filter has is a row of its own.
     CHECK(subs[1].filter.empty());
@@ -167,6 +169,11 @@ TEST_CASE("Sysmon 19, 20 and 21 of one subscription: its latest Operation is its
     CHECK(s.last_seen == 22);
     CHECK(s.state == "deleted");
     CHECK(s.evidence_text() == "sysmon19:2 sysmon20:2 sysmon21:2");
+    // Every event, by time: what the report's chart draws.
+    const std::vector<SubscriptionSighting> sightings = {
+        {10, "sysmon20", "Created"}, {11, "sysmon21", "Created"}, {12, "sysmon19", "Created"},
+        {20, "sysmon20", "Deleted"}, {21, "sysmon19", "Deleted"}, {22, "sysmon21", "Deleted"}};
+    CHECK(s.sightings == sightings);
 
     SECTION("in any input order") {
         std::vector<Event> reversed(life.rbegin(), life.rend());
@@ -174,6 +181,7 @@ TEST_CASE("Sysmon 19, 20 and 21 of one subscription: its latest Operation is its
         REQUIRE(again.size() == 1);
         CHECK(again[0].state == "deleted");
         CHECK(again[0].evidence_text() == s.evidence_text());
+        CHECK(again[0].sightings == sightings);
     }
     SECTION("a later 5861 of the same binding joins it, and makes it active again") {
         life.push_back(binding_5861(30));

@@ -44,6 +44,16 @@ struct StreamEvent {
     Event event;
 };
 
+// One event that told of a subscription: when, its source ("5861", "5859", "5860",
+// "sysmon19", "sysmon20", "sysmon21") and, for Sysmon, its Operation (Created, Modified,
+// Deleted; empty for WMI-Activity).
+struct SubscriptionSighting {
+    int64_t time = 0; // 100 ns ticks since the Unix epoch, UTC
+    std::string source;
+    std::string operation;
+    bool operator==(const SubscriptionSighting&) const = default;
+};
+
 // One subscription, as --subscriptions prints it (subscription_columns names the fields).
 struct Subscription {
     std::string host;
@@ -68,6 +78,9 @@ struct Subscription {
     std::vector<std::string> indicators;
     std::string allowlist_rule; // the rule that made it known-benign
     std::string notes;          // a 5861 MOF text that was not read whole, and why
+    // Every event behind evidence, by time (then in evidence's source order): what the
+    // report's timeline chart draws. No printer writes them.
+    std::vector<SubscriptionSighting> sightings;
 
     // The events behind the subscriptions, for JSON Lines only (attach_sources).
     std::vector<StreamEvent> sources;

@@ -11,6 +11,7 @@
 #include "wmihunt/merge.hpp"
 #include "wmihunt/output.hpp"
 #include "wmihunt/printers.hpp"
+#include "wmihunt/report.hpp"
 #include "wmihunt/scan.hpp"
 #include "wmihunt/subscriptions.hpp"
 #include "wmihunt/timeline.hpp"
@@ -145,6 +146,7 @@ std::string joined_names(const std::vector<std::string>& names) {
 // before any reading: the -o file, or one per selected detection in --output-dir.
 struct Outputs {
     std::unique_ptr<OutputFile> file;
+    std::unique_ptr<OutputFile> report; // --report
     std::vector<std::pair<const Detection*, std::unique_ptr<OutputFile>>> per_detection;
 };
 
@@ -155,6 +157,10 @@ Outputs open_outputs(const Config& config) {
     if (config.output) {
         refuse_evidence(*config.output, false, "-o", config.paths);
         outputs.file = std::make_unique<OutputFile>(*config.output);
+    }
+    if (config.report) {
+        refuse_evidence(*config.report, false, "--report", config.paths);
+        outputs.report = std::make_unique<OutputFile>(*config.report);
     }
     if (config.output_dir) {
         const auto& dir = *config.output_dir;
@@ -248,43 +254,56 @@ std::string damage_of(const ReadStats& stats) {
     return text;
 }
 
-// One line per file that was not read, was damaged, or held duplicates. Returns true
-// when any of them is an error (unreadable file; damage under --strict).
-bool report_files(std::ostream& err, const Config& config, const ScanResult& scan) {
-    bool failed = false;
+// One notice per file that was not read, was damaged, or held duplicates: an error for
+// an unreadable file, and for damage under --strict.
+std::vector<Notice> file_notices(const Config& config, const ScanResult& scan) {
+    std::vector<Notice> notices;
     for (const auto& file : scan.files) {
-        auto path = shown(file.path);
+        std::string path = file.path.string();
         if (!file.error.empty()) {
-            fmt::print(err, "wmihunt: error: {}: {}\n", path, terminal_escape(file.error));
-            failed = true;
+            notices.push_back({"error", path, file.error});
             continue;
         }
         if (!file.duplicate_of.empty()) {
-            fmt::print(err,
-                       "wmihunt: note: {}: same bytes as {}, not read again (--keep-duplicates "
-                       "reads it)\n",
-                       path, shown(file.duplicate_of));
+            notices.push_back({"note", path,
+                               fmt::format("same bytes as {}, not read again (--keep-duplicates "
+                                           "reads it)",
+                                           file.duplicate_of.string())});
             continue;
         }
-        if (auto damage = damage_of(file.stats); !damage.empty()) {
-            fmt::print(err, "wmihunt: {}: {}: {}\n", config.strict ? "error" : "warning", path,
-                       damage);
-            failed = failed || config.strict;
-        }
+        if (auto damage = damage_of(file.stats); !damage.empty())
+            notices.push_back({config.strict ? "error" : "warning", path, damage});
         if (config.recover && file.stats.recovered_total > 0)
-            fmt::print(err,
-                       "wmihunt: note: {}: {} read ({} of the {} candidates libevtx found could "
-                       "not be decoded)\n",
-                       path,
-                       plural(file.stats.recovered_read, "recovered record", "recovered records"),
-                       file.stats.recovered_failed, file.stats.recovered_total);
+            notices.push_back(
+                {"note", path,
+                 fmt::format(
+                     "{} read ({} of the {} candidates libevtx found could not be "
+                     "decoded)",
+                     plural(file.stats.recovered_read, "recovered record", "recovered records"),
+                     file.stats.recovered_failed, file.stats.recovered_total)});
         if (file.duplicate_events > 0)
-            fmt::print(err,
-                       "wmihunt: note: {}: {} already seen in an earlier file or record, "
-                       "counted once (--keep-duplicates counts each)\n",
-                       path, plural(file.duplicate_events, "event", "events"));
+            notices.push_back({"note", path,
+                               fmt::format("{} already seen in an earlier file or record, "
+                                           "counted once (--keep-duplicates counts each)",
+                                           plural(file.duplicate_events, "event", "events"))});
     }
-    return failed;
+    return notices;
+}
+
+// "wmihunt: SEVERITY: SUBJECT: TEXT", made safe for a terminal.
+void print_notice(std::ostream& err, const Notice& notice) {
+    if (notice.subject.empty())
+        fmt::print(err, "wmihunt: {}: {}\n", notice.severity, terminal_escape(notice.text));
+    else
+        fmt::print(err, "wmihunt: {}: {}: {}\n", notice.severity, terminal_escape(notice.subject),
+                   terminal_escape(notice.text));
+}
+
+// Now, in 100 ns ticks since the Unix epoch.
+int64_t now_ticks() {
+    using Ticks = std::chrono::duration<int64_t, std::ratio<1, 10'000'000>>;
+    return std::chrono::duration_cast<Ticks>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 double seconds_since(Clock::time_point start) {
@@ -610,7 +629,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     std::vector<EventConsumer*> consumers = {&outputs, &coverage};
     if (config.events)
         consumers.push_back(&timeline);
-    if (config.subscriptions)
+    if (config.subscriptions || config.report)
         consumers.push_back(&correlator);
     EventFilter filter{&config.tuning, config.since, config.until};
     results.scan = scan_files(
@@ -622,13 +641,29 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         results.detections.push_back({&outputs.detection(i), outputs.rows(i)});
     results.timeline = timeline.rows();
     results.coverage = coverage.rows(results.scan.files);
-    if (config.subscriptions) {
+    if (config.subscriptions || config.report) {
         results.subscriptions = correlator.subscriptions();
         judge(results.subscriptions, config.tuning, config.default_exclusions);
-        if (config.print.run)
+        if (config.print.run && config.subscriptions)
             correlator.attach_sources(results.subscriptions);
     }
-    failed = report_files(err, config, results.scan) || failed;
+    std::vector<Notice> notices = file_notices(config, results.scan);
+    for (const Notice& notice : notices) {
+        print_notice(err, notice);
+        failed = failed || notice.severity == "error";
+    }
+    // An empty table means something only where the logs it reads were there: after the
+    // results, say which sources no input holds (when some log was read at all; a run
+    // that read none is an error below).
+    std::vector<Notice> missing;
+    bool some_log_read =
+        std::any_of(results.scan.files.begin(), results.scan.files.end(),
+                    [](const FileReport& f) { return f.error.empty() && f.duplicate_of.empty(); });
+    if (some_log_read)
+        for (const auto& [provider, names] : coverage.missing_sources(results.scan.files))
+            missing.push_back({"warning", "",
+                               fmt::format("no {} events in the inputs: {} could find nothing",
+                                           provider, joined_names(names))});
     if (results.scan.interrupted) {
         // Partial results go only where nothing can mistake them for complete ones.
         bool to_files = config.output || config.output_dir;
@@ -637,9 +672,25 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         out.flush();
         auto complete = std::count_if(results.scan.files.begin(), results.scan.files.end(),
                                       [](const FileReport& f) { return !f.stats.interrupted; });
+        std::string unwritten = to_files        ? "; no output file was written"
+                                : config.report ? "; no report was written"
+                                                : "";
         fmt::print(err, "wmihunt: interrupted: the results are partial ({} of {} files read){}\n",
-                   complete, inputs.files.size(), to_files ? "; no output file was written" : "");
+                   complete, inputs.files.size(), unwritten);
         return exit_interrupted;
+    }
+    std::optional<ReportCase> report;
+    if (config.report) {
+        report = ReportCase{.version = WMIHUNT_VERSION,
+                            .generated = now_ticks(),
+                            .run = run_info(config),
+                            .problems = inputs.problems,
+                            .files = results.scan.files,
+                            .notices = notices,
+                            .detections = results.detections,
+                            .coverage = results.coverage,
+                            .subscriptions = results.subscriptions};
+        report->notices.insert(report->notices.end(), missing.begin(), missing.end());
     }
     bool printed = true;
     errno = 0;
@@ -649,6 +700,17 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         fmt::print(err, "wmihunt: error: {}\n", terminal_escape(error.what()));
         printed = false;
     }
+    // The report is a file of its own: whether it can be written or not, the results above
+    // are kept.
+    if (report) {
+        try {
+            write_report(targets.report->stream(), *report, config.print);
+            targets.report->commit(); // throws a write error, naming the file
+        } catch (const std::exception& error) {
+            fmt::print(err, "wmihunt: error: {}\n", terminal_escape(error.what()));
+            printed = false;
+        }
+    }
     out.flush();
     // A reader that stopped early (wmihunt ... | head) is not an error worth a message.
     if (!out && !output_closed()) {
@@ -657,16 +719,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
         return exit_error;
     }
 
-    // An empty table means something only where the logs it reads were there: after the
-    // results, say which sources no input holds (when some log was read at all; a run
-    // that read none is an error above).
-    bool some_log_read =
-        std::any_of(results.scan.files.begin(), results.scan.files.end(),
-                    [](const FileReport& f) { return f.error.empty() && f.duplicate_of.empty(); });
-    if (some_log_read)
-        for (const auto& [provider, names] : coverage.missing_sources(results.scan.files))
-            fmt::print(err, "wmihunt: warning: no {} events in the inputs: {} could find nothing\n",
-                       provider, joined_names(names));
+    for (const Notice& notice : missing)
+        print_notice(err, notice);
     if (!config.quiet) {
         size_t unread = input_errors;
         uint64_t records = 0;

@@ -108,6 +108,12 @@ void add_options(CLI::App& app, RawOptions& raw) {
                  "One block (or row) per WMI event subscription and host, joined from "
                  "WMI-Activity 5859/5860/5861 and Sysmon 19/20/21: what it runs, who created "
                  "it, when, its state and a verdict (known-benign, suspicious, unknown)");
+    app.add_option("--report", raw.report,
+                   "Also write the case as one self-contained HTML file: inputs, coverage, "
+                   "each detection's findings, and per host each subscription with its "
+                   "verdict, payload and a timeline chart (it loads nothing and runs no "
+                   "script; never an input or a file in a scanned folder)")
+        ->type_name("FILE");
     app.add_option("-j,--threads", raw.threads, "Worker threads (default: one per core)")
         ->type_name("N");
     app.add_flag("--no-screen", raw.no_screen,
@@ -290,6 +296,18 @@ Config make_config(const RawOptions& raw) {
     config.subscriptions = raw.subscriptions;
     if (int(config.events) + int(config.coverage) + int(config.subscriptions) > 1)
         throw UsageError("--events, --coverage and --subscriptions are views: choose one");
+    if (!raw.report.empty()) {
+        config.report = raw.report;
+        std::error_code report_error;
+        std::error_code output_error;
+        auto report_path = std::filesystem::weakly_canonical(*config.report, report_error);
+        if (config.output && !report_error &&
+            std::filesystem::weakly_canonical(*config.output, output_error) == report_path &&
+            !output_error)
+            throw UsageError(fmt::format("--report {} and --output {} name the same file: give "
+                                         "the report a file of its own",
+                                         raw.report, raw.output));
+    }
     config.recover = raw.recover;
     config.strict = raw.strict;
     config.keep_duplicates = raw.keep_duplicates;

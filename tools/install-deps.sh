@@ -36,7 +36,7 @@ apt() {
 build="g++ cmake make pkg-config \
     libevtx-dev libbfio-dev libcli11-dev libfmt-dev libpcre2-dev libxxhash-dev \
     nlohmann-json3-dev libhowardhinnant-date-dev tzdata zlib1g-dev libdeflate-dev libtbb-dev \
-    libmimalloc-dev"
+    libmimalloc-dev libkainjow-mustache-dev"
 # python3-yaml: the Velociraptor artifact's test (contrib.velociraptor_artifact) reads YAML.
 tests="catch2 python3 python3-evtx python3-yaml libevtx-utils clang libclang-rt-14-dev"
 packages=$build

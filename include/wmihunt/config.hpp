@@ -42,6 +42,7 @@ struct RawOptions {
     bool events = false;
     bool coverage = false;
     bool subscriptions = false;
+    std::string report;
     std::string since;
     std::string until;
     std::string timezone = "UTC";
@@ -71,6 +72,8 @@ struct Config {
     bool events = false;          // the timeline instead of the aggregates
     bool coverage = false;        // the coverage table instead of the aggregates
     bool subscriptions = false;   // the subscriptions instead of the aggregates
+    // Also the case as one HTML file (--report).
+    std::optional<std::filesystem::path> report;
     std::optional<int64_t> since; // events at or after this instant (ticks, UTC)
     std::optional<int64_t> until; // events before this instant
     PrintOptions print;           // time zone and style, CSV options, table width

@@ -38,7 +38,8 @@ build="g++ cmake make pkg-config \
     nlohmann-json3-dev libhowardhinnant-date-dev tzdata zlib1g-dev libdeflate-dev libtbb-dev \
     libmimalloc-dev libkainjow-mustache-dev"
 # python3-yaml: the Velociraptor artifact's test (contrib.velociraptor_artifact) reads YAML.
-tests="catch2 python3 python3-evtx python3-yaml libevtx-utils clang libclang-rt-14-dev"
+# chromium: the HTML report's test (e2e.report_browser) loads it in a real browser.
+tests="catch2 python3 python3-evtx python3-yaml libevtx-utils clang libclang-rt-14-dev chromium"
 packages=$build
 if [ "$runtime" = no ]; then packages="$build $tests"; fi
 

@@ -84,12 +84,42 @@ def main():
                      ["-o", os.path.join(ev, "..", "ev", "host", "new.csv"), os.path.join(ev, "host")],
                      ["-f", "csv", "--output-dir", ev, evidence],
                      ["-f", "csv", "--output-dir", ev, ev],
-                     ["-f", "csv", "--output-dir", os.path.join(ev, "host", "out"), ev]):
+                     ["-f", "csv", "--output-dir", os.path.join(ev, "host", "out"), ev],
+                     ["--report", evidence, evidence],
+                     ["--report", alias, evidence],
+                     ["--report", os.path.join(ev, "report.html"), ev]):
             code, out, err = run(wmihunt, *args)
             expect(f"{' '.join(args[:-1])} (input {args[-1]}): refused, exit 2, nothing read or changed",
                    code == 2 and out == "" and err.startswith("wmihunt: error: ") and "refused" in err
                    and err.count("\n") == 1 and tree_state(ev) == before
                    and sorted(os.listdir(tmp)) == ["alias.evtx", "ev", "hard.evtx"], f"{code}\n{err}")
+
+        # --report beside -o: both files, the report renamed into place last; the same
+        # file for both is a usage mistake; a report that cannot be written loses neither
+        # the other output's file nor stdout's results, and says why.
+        out_csv = os.path.join(tmp, "rows.csv")
+        report = os.path.join(tmp, "case.html")
+        code, out, err = run(wmihunt, *csv_args, "-o", out_csv, "--report", report, server)
+        with open(out_csv, encoding="utf-8", newline="") as f:
+            written = f.read()
+        with open(report, encoding="utf-8") as f:
+            html = f.read()
+        expect("-o and --report: exit 1, the rows in -o, the report beside them",
+               code == 1 and written == expected_csv and html.startswith("<!DOCTYPE html>")
+               and "KillProcess" in html, f"{code}\n{err}")
+        code, out, err = run(wmihunt, "-o", report, "--report", os.path.join(tmp, ".", "case.html"),
+                             server)
+        expect("-o and --report naming one file: exit 2, one line naming both",
+               code == 2 and err.startswith("wmihunt: error: --report") and "same file" in err
+               and err.count("\n") == 1, err)
+        missing_dir = os.path.join(tmp, "no-such-folder", "case.html")
+        code, out, err = run(wmihunt, *csv_args, "--report", missing_dir, server)
+        expect("--report into a missing folder: exit 2 naming it, before reading",
+               code == 2 and f"cannot write {missing_dir}" in err and out == "", err)
+        code, out, err = run(wmihunt, *csv_args, "--report", "/dev/full", server)
+        expect("--report /dev/full: exit 2 naming it, the rows still on stdout",
+               code == 2 and "cannot write /dev/full: No space left on device" in err
+               and out == expected_csv, f"{code}\n{err}")
 
         # A device is written in place, never replaced; a full one is an error with the reason.
         code, out, err = run(wmihunt, "-o", "/dev/full", server)
@@ -249,7 +279,8 @@ def main():
                 shutil.copyfile(os.path.join(triage, name), os.path.join(folder, name))
         total = copies * len(names)
         partial = os.path.join(out_dir, "partial.txt")
-        for output in ([], ["-o", partial]):
+        partial_report = os.path.join(out_dir, "partial.html")
+        for output in ([], ["-o", partial], ["--report", partial_report]):
             proc = subprocess.Popen([wmihunt, "--keep-duplicates", "--no-screen", "-j1", *output, big],
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             time.sleep(1.5)
@@ -264,10 +295,14 @@ def main():
             expect(f"SIGINT {' '.join(output)}: exit 130, says the results are partial, stopped early",
                    proc.returncode == 130 and read and int(read.group(1)) < total == int(read.group(2)),
                    f"status {proc.returncode}\n{err[-2000:]}")
-            if output:
+            if output and output[0] == "-o":
                 expect("SIGINT with -o: no output file, no temporary",
                        os.listdir(out_dir) == ["permanent.csv"] and "no output file was written" in err,
                        os.listdir(out_dir))
+            elif output:
+                expect("SIGINT with --report: partial results on stdout, no report, no temporary",
+                       os.listdir(out_dir) == ["permanent.csv"] and "no report was written" in err
+                       and b"WMI Temporary Event Subscription" in out, os.listdir(out_dir))
             else:
                 expect("SIGINT: the partial results are on stdout", b"WMI Temporary Event Subscription" in out,
                        out[:200])

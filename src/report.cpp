@@ -24,7 +24,8 @@ constexpr double chart_width = 1000;
 constexpr double chart_left = 250;  // lane labels end here, the time axis starts
 constexpr double chart_right = 985; // the time axis ends here
 constexpr double cover_height = 14;
-constexpr double lane_height = 22;
+constexpr double lane_height = 26;
+constexpr double mark_size = 9;                   // a mark's width and height
 constexpr int64_t min_chart_span = 6'000'000'000; // ten minutes, in 100 ns ticks
 
 std::string number(uint64_t n) {
@@ -430,15 +431,22 @@ class Builder {
             lane.set("x1", coord(x_of(s->first_seen)));
             lane.set("x2", coord(x_of(s->last_seen)));
             mu::list marks;
+            // Marks that would cover each other (a 5861 and the 5859 of the same second)
+            // step above and below the line in turn.
+            double previous_x = -1e9;
+            int stacked = 0;
             for (const auto& sighting : s->sightings) {
                 double x = x_of(sighting.time);
+                stacked = x - previous_x < mark_size ? stacked + 1 : 0;
+                previous_x = x;
+                double y = mid + (stacked == 0 ? 0.0 : stacked % 2 == 1 ? -8.0 : 8.0);
                 mu::data mark;
                 mark.set("x", coord(x));
-                mark.set("y", coord(mid));
-                mark.set("x0", coord(x - 4.5));
-                mark.set("x1", coord(x + 4.5));
-                mark.set("y0", coord(mid - 4.5));
-                mark.set("y1", coord(mid + 4.5));
+                mark.set("y", coord(y));
+                mark.set("x0", coord(x - mark_size / 2));
+                mark.set("x1", coord(x + mark_size / 2));
+                mark.set("y0", coord(y - mark_size / 2));
+                mark.set("y1", coord(y + mark_size / 2));
                 std::string operation = sighting.operation;
                 std::transform(operation.begin(), operation.end(), operation.begin(),
                                [](unsigned char c) { return char(std::tolower(c)); });

@@ -439,14 +439,14 @@ class Builder {
                 double x = x_of(sighting.time);
                 stacked = x - previous_x < mark_size ? stacked + 1 : 0;
                 previous_x = x;
-                double y = mid + (stacked == 0 ? 0.0 : stacked % 2 == 1 ? -8.0 : 8.0);
+                double mark_y = mid + (stacked == 0 ? 0.0 : stacked % 2 == 1 ? -8.0 : 8.0);
                 mu::data mark;
                 mark.set("x", coord(x));
-                mark.set("y", coord(y));
+                mark.set("y", coord(mark_y));
                 mark.set("x0", coord(x - mark_size / 2));
                 mark.set("x1", coord(x + mark_size / 2));
-                mark.set("y0", coord(y - mark_size / 2));
-                mark.set("y1", coord(y + mark_size / 2));
+                mark.set("y0", coord(mark_y - mark_size / 2));
+                mark.set("y1", coord(mark_y + mark_size / 2));
                 std::string operation = sighting.operation;
                 std::transform(operation.begin(), operation.end(), operation.begin(),
                                [](unsigned char c) { return char(std::tolower(c)); });

@@ -10,6 +10,7 @@
 #include "wmihunt/interrupt.hpp"
 #include "wmihunt/merge.hpp"
 #include "wmihunt/output.hpp"
+#include "wmihunt/platform.hpp"
 #include "wmihunt/printers.hpp"
 #include "wmihunt/report.hpp"
 #include "wmihunt/scan.hpp"
@@ -30,9 +31,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
-#include <sys/ioctl.h>
 #include <tuple>
-#include <unistd.h>
 #include <vector>
 
 #ifndef WMIHUNT_VERSION
@@ -169,9 +168,9 @@ Outputs open_outputs(const Config& config) {
         std::filesystem::create_directories(dir, ec);
         if (ec)
             throw OutputError(fmt::format("--output-dir {}: cannot create the folder: {}",
-                                          dir.string(), ec.message()));
+                                          platform::utf8_of(dir), ec.message()));
         if (!std::filesystem::is_directory(dir, ec))
-            throw OutputError(fmt::format("--output-dir {}: not a folder", dir.string()));
+            throw OutputError(fmt::format("--output-dir {}: not a folder", platform::utf8_of(dir)));
         for (const Detection* detection : config.detections)
             outputs.per_detection.emplace_back(
                 detection,
@@ -259,7 +258,7 @@ std::string damage_of(const ReadStats& stats) {
 std::vector<Notice> file_notices(const Config& config, const ScanResult& scan) {
     std::vector<Notice> notices;
     for (const auto& file : scan.files) {
-        std::string path = file.path.string();
+        std::string path = platform::utf8_of(file.path);
         if (!file.error.empty()) {
             notices.push_back({"error", path, file.error});
             continue;
@@ -268,7 +267,7 @@ std::vector<Notice> file_notices(const Config& config, const ScanResult& scan) {
             notices.push_back({"note", path,
                                fmt::format("same bytes as {}, not read again (--keep-duplicates "
                                            "reads it)",
-                                           file.duplicate_of.string())});
+                                           platform::utf8_of(file.duplicate_of))});
             continue;
         }
         if (auto damage = damage_of(file.stats); !damage.empty())
@@ -389,20 +388,12 @@ class Progress {
     Clock::time_point m_start = Clock::now();
 };
 
-// Terminal columns of standard output, or 0 when it is not a terminal.
-size_t terminal_width() {
-    winsize size{};
-    if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0)
-        return size.ws_col;
-    return 0;
-}
-
 // Only the process's own stdout can be a terminal; a stream given by a caller (tests, an
 // embedding program) never gets colour. On a terminal, tables fit its width.
 void fit_to_terminal(Config& config, std::ostream& out) {
-    bool out_is_terminal = &out == &std::cout && ::isatty(STDOUT_FILENO);
+    bool out_is_terminal = &out == &std::cout && platform::is_terminal(1);
     if (!config.width_given && out_is_terminal)
-        config.print.table_width = terminal_width();
+        config.print.table_width = platform::terminal_columns();
     // With a known width, cells are cut only as much as fitting it needs.
     if (config.print.table_width > 0)
         config.print.max_cell_width = config.print.table_width;
@@ -491,7 +482,7 @@ int run_merge(int argc, const char* const* argv, std::ostream& out, std::ostream
             throw UsageError("no FILE given: name the JSON Lines files to merge");
         config = make_output_config(raw);
         for (const auto& path : raw.paths)
-            config.paths.emplace_back(path);
+            config.paths.push_back(platform::path_from_utf8(path));
         input = read_merge_input(config.paths);
         for (const auto& problem : input.problems)
             fmt::print(err, "wmihunt merge: error: {}\n", terminal_escape(problem));
@@ -591,7 +582,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
                    "has no effect\n",
                    terminal_escape(origin));
     fit_to_terminal(config, out);
-    bool err_is_terminal = &err == &std::cerr && ::isatty(STDERR_FILENO);
+    bool err_is_terminal = &err == &std::cerr && platform::is_terminal(2);
     if (config.format == Format::jsonl && !config.coverage)
         config.print.run = run_info(config);
 

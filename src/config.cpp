@@ -1,6 +1,8 @@
 // config: CLI11 option declarations and their validation into a Config.
 #include "wmihunt/config.hpp"
 
+#include "wmihunt/platform.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -196,12 +198,12 @@ Config make_output_config(const RawOptions& raw) {
         throw UsageError("--output and --output-dir exclude each other: give one file or one "
                          "directory");
     if (!raw.output.empty())
-        config.output = raw.output;
+        config.output = platform::path_from_utf8(raw.output);
     if (!raw.output_dir.empty()) {
         if (config.format == Format::table)
             throw UsageError("--output-dir writes one file per detection: add --format csv, "
                              "json or jsonl");
-        config.output_dir = raw.output_dir;
+        config.output_dir = platform::path_from_utf8(raw.output_dir);
     }
     return config;
 }
@@ -239,7 +241,7 @@ Config make_config(const RawOptions& raw) {
     Config config = make_output_config(raw);
     config.list_detections = raw.list_detections;
     for (const auto& path : raw.paths)
-        config.paths.emplace_back(path);
+        config.paths.push_back(platform::path_from_utf8(path));
 
     if (raw.detections.empty()) {
         for (const auto& detection : detections())
@@ -270,7 +272,7 @@ Config make_config(const RawOptions& raw) {
         for (const auto& text : raw.includes)
             config.tuning.add(parse_rule(text, true, "--include " + text));
         for (const auto& file : raw.allowlists)
-            for (auto& rule : load_allowlist(file))
+            for (auto& rule : load_allowlist(platform::path_from_utf8(file)))
                 config.tuning.add(std::move(rule));
     } catch (const TuningError& error) {
         throw UsageError(error.what());
@@ -297,7 +299,7 @@ Config make_config(const RawOptions& raw) {
     if (int(config.events) + int(config.coverage) + int(config.subscriptions) > 1)
         throw UsageError("--events, --coverage and --subscriptions are views: choose one");
     if (!raw.report.empty()) {
-        config.report = raw.report;
+        config.report = platform::path_from_utf8(raw.report);
         std::error_code report_error;
         std::error_code output_error;
         auto report_path = std::filesystem::weakly_canonical(*config.report, report_error);

@@ -1,6 +1,8 @@
 // escape: text from logs and file names made safe to show on a terminal or in a log line.
 #include "wmihunt/escape.hpp"
 
+#include "wmihunt/platform.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -73,7 +75,7 @@ std::string terminal_escape(std::string_view value) {
 }
 
 std::string shown(const std::filesystem::path& path) {
-    return terminal_escape(path.native());
+    return terminal_escape(platform::utf8_of(path));
 }
 
 } // namespace wmihunt

@@ -1,18 +1,18 @@
 // inputs: directory walking and de-duplication of input paths.
 #include "wmihunt/inputs.hpp"
 
+#include "wmihunt/platform.hpp"
+
 #include <algorithm>
 #include <set>
 #include <system_error>
-
-#include <sys/stat.h>
 
 namespace wmihunt {
 
 namespace fs = std::filesystem;
 
 bool has_evtx_extension(const fs::path& path) {
-    std::string ext = path.extension().string();
+    std::string ext = platform::utf8_of(path.extension());
     if (ext.size() != 5)
         return false;
     std::transform(ext.begin(), ext.end(), ext.begin(),
@@ -110,7 +110,7 @@ void walk_directory(const fs::path& root, std::vector<fs::path>& found,
                 fs::path target = fs::canonical(entry.path(), link_ec);
                 if (link_ec || !inside_tree(target)) {
                     problems.push_back(
-                        {entry.path(), "symbolic link leading outside " + root.string() +
+                        {entry.path(), "symbolic link leading outside " + platform::utf8_of(root) +
                                            ", not followed (name its target to read it)"});
                     it.increment(ec);
                     if (ec) {
@@ -157,10 +157,10 @@ InputSet collect_inputs(const std::vector<fs::path>& paths) {
     // The same file named twice (by another path, a link, or a directory and a file in
     // it) is one file: same device, same inode. A path that cannot be examined is kept,
     // and the reader reports why.
-    std::set<std::pair<dev_t, ino_t>> seen;
+    std::set<std::pair<uint64_t, uint64_t>> seen;
     for (auto& path : candidates) {
-        struct stat info {};
-        if (::stat(path.c_str(), &info) == 0 && !seen.emplace(info.st_dev, info.st_ino).second)
+        auto identity = platform::file_identity(path);
+        if (identity && !seen.insert(*identity).second)
             continue;
         set.files.push_back(std::move(path));
     }

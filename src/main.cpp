@@ -1,8 +1,11 @@
 // main: the wmihunt executable; everything else lives in the wmihunt library.
 #include "wmihunt/app.hpp"
+#include "wmihunt/platform.hpp"
 
 #include <cstdint>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #ifdef WMIHUNT_MIMALLOC
 #include <mimalloc.h>
@@ -36,5 +39,9 @@ int main(int argc, char** argv) {
 #ifdef WMIHUNT_MIMALLOC
     use_large_pages_for_the_heap();
 #endif
-    return wmihunt::run(argc, argv, std::cout, std::cerr);
+    std::vector<std::string> arguments = wmihunt::platform::start(argc, argv);
+    std::vector<const char*> pointers;
+    for (const auto& argument : arguments)
+        pointers.push_back(argument.c_str());
+    return wmihunt::run(static_cast<int>(pointers.size()), pointers.data(), std::cout, std::cerr);
 }

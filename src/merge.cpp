@@ -2,6 +2,7 @@
 #include "wmihunt/merge.hpp"
 
 #include "wmihunt/dedupe.hpp"
+#include "wmihunt/platform.hpp"
 #include "wmihunt/timefmt.hpp"
 
 #include <fmt/format.h>
@@ -246,13 +247,13 @@ MergeInput read_merge_input(const std::vector<std::filesystem::path>& files) {
         const auto& path = files[f];
         std::error_code ec;
         if (std::filesystem::is_directory(path, ec)) {
-            input.problems.push_back(fmt::format("{}: is a directory", path.string()));
+            input.problems.push_back(fmt::format("{}: is a directory", platform::utf8_of(path)));
             continue;
         }
         std::ifstream in(path, std::ios::binary);
         if (!in) {
             input.problems.push_back(fmt::format(
-                "{}: cannot be read: {}", path.string(),
+                "{}: cannot be read: {}", platform::utf8_of(path),
                 std::filesystem::exists(path, ec) ? "permission denied" : "no such file"));
             continue;
         }
@@ -262,7 +263,7 @@ MergeInput read_merge_input(const std::vector<std::filesystem::path>& files) {
             ++number_of_line;
             if (line.find_first_not_of(" \t\r") == std::string::npos)
                 continue;
-            std::string where = fmt::format("{}:{}", path.string(), number_of_line);
+            std::string where = fmt::format("{}:{}", platform::utf8_of(path), number_of_line);
             try {
                 Json row = Json::parse(line);
                 if (!row.is_object())
@@ -315,7 +316,7 @@ MergeInput read_merge_input(const std::vector<std::filesystem::path>& files) {
             }
         }
         if (in.bad())
-            input.problems.push_back(fmt::format("{}: the read failed", path.string()));
+            input.problems.push_back(fmt::format("{}: the read failed", platform::utf8_of(path)));
     }
     return input;
 }

@@ -1,18 +1,15 @@
 // output: result targets kept away from the evidence, and result files written whole.
 #include "wmihunt/output.hpp"
 
+#include "wmihunt/platform.hpp"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <optional>
-#include <sys/random.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <system_error>
-#include <unistd.h>
 
 namespace wmihunt {
 
@@ -20,19 +17,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Identity {
-    dev_t device;
-    ino_t inode;
-    bool operator==(const Identity&) const = default;
-};
-
 // Device and inode of what `path` names, symbolic links followed; nothing when it does not
 // exist or cannot be looked at.
+using Identity = std::pair<uint64_t, uint64_t>;
 std::optional<Identity> identity(const fs::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        return std::nullopt;
-    return Identity{st.st_dev, st.st_ino};
+    return platform::file_identity(path);
 }
 
 // The absolute path a write to `path` reaches: symbolic links followed, also a last one
@@ -43,8 +32,7 @@ fs::path follow_links(const fs::path& path) {
     if (ec)
         current = path;
     for (int hop = 0; hop < 40; ++hop) {
-        struct stat st {};
-        if (::lstat(current.c_str(), &st) != 0 || !S_ISLNK(st.st_mode))
+        if (!fs::is_symlink(fs::symlink_status(current, ec)))
             break;
         fs::path link = fs::read_symlink(current, ec);
         if (ec)
@@ -69,27 +57,6 @@ Place place_of(const fs::path& path) {
     return {resolved, identity(resolved)};
 }
 
-// A connected stream to the Unix socket at `path`, or -1 with errno set.
-int connect_socket(const fs::path& path) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (path.native().size() >= sizeof(address.sun_path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    std::memcpy(address.sun_path, path.c_str(), path.native().size());
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
-        int error = errno;
-        ::close(fd);
-        errno = error;
-        return -1;
-    }
-    return fd;
-}
-
 } // namespace
 
 void refuse_evidence(const fs::path& target, bool directory, std::string_view option,
@@ -103,7 +70,8 @@ void refuse_evidence(const fs::path& target, bool directory, std::string_view op
     }
     auto refuse = [&](std::string_view why, const fs::path& input) {
         throw OutputError(fmt::format("{} {}: refused: it is {} {}; evidence is never written to",
-                                      option, target.string(), why, input.string()));
+                                      option, platform::utf8_of(target), why,
+                                      platform::utf8_of(input)));
     };
     for (const auto& input : inputs) {
         Place in = place_of(input);
@@ -124,40 +92,35 @@ void refuse_evidence(const fs::path& target, bool directory, std::string_view op
 
 uint64_t random_bits() {
     uint64_t value = 0;
-    auto* bytes = reinterpret_cast<char*>(&value);
-    size_t got = 0;
-    while (got < sizeof(value)) {
-        ssize_t n = ::getrandom(bytes + got, sizeof(value) - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            throw std::system_error(errno, std::generic_category(), "getrandom");
-        }
-        got += static_cast<size_t>(n);
-    }
+    if (!platform::random_bytes(&value, sizeof(value)))
+        throw std::system_error(errno, std::generic_category(), "random bits");
     return value;
 }
 
 Temporary create_temporary(const fs::path& directory, std::string_view stem,
                            const std::function<uint64_t()>& random) {
-    // Room for the decoration within a 255-byte file name.
-    stem = stem.substr(0, 200);
+    // Room for the decoration within a 255-byte file name, not cutting a UTF-8 character.
+    size_t cut = std::min<size_t>(stem.size(), 200);
+    while (cut > 0 && cut < stem.size() && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80)
+        --cut;
+    stem = stem.substr(0, cut);
     for (int attempt = 0; attempt < 100; ++attempt) {
-        fs::path path = directory / fmt::format(".{}.wmihunt-{:016x}.tmp", stem, random());
-        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        fs::path path = directory / platform::path_from_utf8(
+                                        fmt::format(".{}.wmihunt-{:016x}.tmp", stem, random()));
+        int fd = platform::create_new_file(path);
         if (fd >= 0)
             return {fd, path};
         if (errno != EEXIST)
-            throw std::system_error(errno, std::generic_category(), directory.string());
+            throw std::system_error(errno, std::generic_category(), platform::utf8_of(directory));
     }
-    throw std::system_error(EEXIST, std::generic_category(), directory.string());
+    throw std::system_error(EEXIST, std::generic_category(), platform::utf8_of(directory));
 }
 
 bool FdBuffer::drain() {
     const char* data = pbase();
     size_t left = static_cast<size_t>(pptr() - pbase());
     while (left > 0 && m_error == 0) {
-        ssize_t n = ::write(m_fd, data, left);
+        long long n = platform::write_some(m_fd, data, left);
         if (n < 0) {
             if (errno != EINTR)
                 m_error = errno;
@@ -185,33 +148,34 @@ int FdBuffer::sync() {
 }
 
 OutputFile::OutputFile(fs::path target) : m_target(std::move(target)) {
-    struct stat st {};
-    bool exists = ::stat(m_target.c_str(), &st) == 0;
+    using platform::FileKind;
+    platform::FileStatus st;
+    bool exists = platform::status_of(m_target, st);
     if (!exists && errno != ENOENT)
         fail(errno);
-    if (exists && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) {
-        // Opened through the name as given: /dev/stdout and its kin are links the kernel
-        // resolves, not paths. No O_CREAT, no O_TRUNC: the node itself is never replaced.
-        m_fd = S_ISSOCK(st.st_mode) ? connect_socket(m_target)
-                                    : ::open(m_target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (exists && (st.kind == FileKind::character_device || st.kind == FileKind::fifo ||
+                   st.kind == FileKind::socket)) {
+        // Opened through the name as given, never created or truncated: the node itself is
+        // never replaced.
+        m_fd = platform::open_in_place(m_target, st.kind);
         if (m_fd < 0)
             fail(errno);
-        struct stat opened {};
-        if (::fstat(m_fd, &opened) == 0 && S_ISREG(opened.st_mode))
+        platform::FileStatus opened;
+        if (platform::status_of(m_fd, opened) && opened.kind == FileKind::regular)
             fail(EBUSY); // replaced by a regular file since the check: not written over
     } else {
-        if (exists && S_ISDIR(st.st_mode))
+        if (exists && st.kind == FileKind::directory)
             fail(EISDIR);
-        if (exists && S_ISBLK(st.st_mode))
+        if (exists && st.kind == FileKind::block_device)
             throw OutputError(fmt::format("cannot write {}: it is a block device (a disk), "
                                           "which is never written",
-                                          m_target.string()));
+                                          platform::utf8_of(m_target)));
         m_final = follow_links(m_target);
-        if (exists && ::access(m_final.c_str(), W_OK) != 0)
+        if (exists && !platform::may_write(m_final))
             fail(errno);
         try {
             Temporary temporary =
-                create_temporary(m_final.parent_path(), m_final.filename().string());
+                create_temporary(m_final.parent_path(), platform::utf8_of(m_final.filename()));
             m_fd = temporary.fd;
             m_temporary = std::move(temporary.path);
         } catch (const std::system_error& error) {
@@ -219,7 +183,7 @@ OutputFile::OutputFile(fs::path target) : m_target(std::move(target)) {
         }
         // The new file keeps the permissions of the one it replaces.
         if (exists)
-            ::fchmod(m_fd, st.st_mode & 07777);
+            platform::set_permissions(m_fd, st.permissions);
     }
     m_buffer = std::make_unique<FdBuffer>(m_fd);
     m_stream.rdbuf(m_buffer.get());
@@ -227,13 +191,16 @@ OutputFile::OutputFile(fs::path target) : m_target(std::move(target)) {
 
 OutputFile::~OutputFile() {
     if (m_fd >= 0)
-        ::close(m_fd);
-    if (!m_committed && !m_temporary.empty())
-        ::unlink(m_temporary.c_str());
+        platform::close_file(m_fd);
+    if (!m_committed && !m_temporary.empty()) {
+        std::error_code ignored;
+        fs::remove(m_temporary, ignored);
+    }
 }
 
 void OutputFile::fail(int error) const {
-    throw OutputError(fmt::format("cannot write {}: {}", m_target.string(), std::strerror(error)));
+    throw OutputError(
+        fmt::format("cannot write {}: {}", platform::utf8_of(m_target), std::strerror(error)));
 }
 
 void OutputFile::commit() {
@@ -241,15 +208,15 @@ void OutputFile::commit() {
     int error = m_buffer->error();
     if (error == 0 && !m_stream)
         error = EIO;
-    if (error == 0 && !in_place() && ::fsync(m_fd) != 0)
+    if (error == 0 && !in_place() && !platform::flush_to_disk(m_fd))
         error = errno;
     if (error != 0)
         fail(error);
     int fd = m_fd;
     m_fd = -1;
-    if (::close(fd) != 0 && errno != EINTR)
+    if (!platform::close_file(fd) && errno != EINTR)
         fail(errno);
-    if (!in_place() && ::rename(m_temporary.c_str(), m_final.c_str()) != 0)
+    if (!in_place() && !platform::replace_file(m_temporary, m_final))
         fail(errno);
     m_committed = true;
 }

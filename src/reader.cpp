@@ -4,10 +4,13 @@
 #include "wmihunt/chunks.hpp"
 #include "wmihunt/guard.hpp"
 #include "wmihunt/interrupt.hpp"
+#include "wmihunt/platform.hpp"
 
-#include <dlfcn.h>
 #include <libdeflate.h>
 #include <libevtx.h>
+#ifdef WMIHUNT_LIBEVTX_CRC
+#include <dlfcn.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -197,6 +200,17 @@ struct FileDeleter {
     }
 };
 using FilePtr = std::unique_ptr<libevtx_file_t, FileDeleter>;
+
+// libevtx takes a file name in the system's own path characters (UTF-16 on Windows).
+[[maybe_unused]] int open_named(libevtx_file_t* file, const char* name, libevtx_error_t** error) {
+    return libevtx_file_open(file, name, LIBEVTX_OPEN_READ, error);
+}
+#if defined(LIBEVTX_HAVE_WIDE_CHARACTER_TYPE)
+[[maybe_unused]] int open_named(libevtx_file_t* file, const wchar_t* name,
+                                libevtx_error_t** error) {
+    return libevtx_file_open_wide(file, name, LIBEVTX_OPEN_READ, error);
+}
+#endif
 
 struct RecordDeleter {
     void operator()(libevtx_record_t* record) const { libevtx_record_free(&record, nullptr); }
@@ -785,7 +799,7 @@ ReadStats read_evtx(const std::filesystem::path& path, const RecordSelector& sel
     } else {
         ErrorSlot error;
         FilePtr file = new_file(error);
-        if (libevtx_file_open(file.get(), path.c_str(), LIBEVTX_OPEN_READ, error.out()) != 1)
+        if (open_named(file.get(), platform::path_for_library(path).c_str(), error.out()) != 1)
             throw InputError("not a readable EVTX file: " + error.message());
         stats = read_records(file.get(), selector, sink);
     }

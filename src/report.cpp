@@ -2,6 +2,7 @@
 #include "wmihunt/report.hpp"
 
 #include "wmihunt/escape.hpp"
+#include "wmihunt/platform.hpp"
 #include "wmihunt/report_template.hpp"
 #include "wmihunt/timefmt.hpp"
 
@@ -169,7 +170,7 @@ class Builder {
             if (problem.severity != InputProblem::Severity::error)
                 continue;
             mu::data row;
-            row.set("path", problem.path.string());
+            row.set("path", platform::utf8_of(problem.path));
             row.set("status", "error");
             row.set("host", "");
             row.set("log", "");
@@ -184,7 +185,7 @@ class Builder {
         mu::list others;
         for (const auto& file : m_report.files) {
             mu::data row;
-            row.set("path", file.path.string());
+            row.set("path", platform::utf8_of(file.path));
             std::string status = !file.error.empty()          ? "error"
                                  : !file.duplicate_of.empty() ? "duplicate"
                                  : file.stats.damaged()       ? "damaged"
@@ -209,7 +210,7 @@ class Builder {
         for (const auto& problem : m_report.problems) {
             mu::data item;
             item.set("severity", to_string(problem.severity));
-            item.set("subject", problem.path.string());
+            item.set("subject", platform::utf8_of(problem.path));
             item.set("text", problem.reason);
             notices.push_back(item);
         }

@@ -5,6 +5,7 @@
 #include "wmihunt/dedupe.hpp"
 #include "wmihunt/event.hpp"
 #include "wmihunt/interrupt.hpp"
+#include "wmihunt/platform.hpp"
 #include "wmihunt/screen.hpp"
 
 #include <algorithm>
@@ -15,10 +16,6 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -52,30 +49,17 @@ struct UnitOutcome {
     bool done = false; // guarded by the emission lock
 };
 
-// Read-only, without touching the evidence's access time where the kernel lets us, and
-// without blocking: a FIFO without a writer opens at once (and is then refused as not a
-// regular file); for a regular file O_NONBLOCK changes nothing.
-int open_evidence(const std::filesystem::path& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME | O_NONBLOCK);
-    if (fd < 0 && errno == EPERM)
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    return fd;
-}
-
 // What tells that a file changed while it was read.
 struct FileState {
-    dev_t device = 0;
-    ino_t inode = 0;
-    off_t size = 0;
-    struct timespec modified {};
+    uint64_t device = 0;
+    uint64_t file_number = 0;
+    uint64_t size = 0;
+    int64_t modified = 0;
 
-    explicit FileState(const struct stat& info)
-        : device(info.st_dev), inode(info.st_ino), size(info.st_size), modified(info.st_mtim) {}
-    bool operator==(const FileState& other) const {
-        return device == other.device && inode == other.inode && size == other.size &&
-               modified.tv_sec == other.modified.tv_sec &&
-               modified.tv_nsec == other.modified.tv_nsec;
-    }
+    explicit FileState(const platform::FileStatus& info)
+        : device(info.device), file_number(info.file_number), size(info.size),
+          modified(info.modified) {}
+    bool operator==(const FileState& other) const = default;
 };
 
 class FileDescriptor {
@@ -83,7 +67,7 @@ class FileDescriptor {
     explicit FileDescriptor(int fd) : m_fd(fd) {}
     ~FileDescriptor() {
         if (m_fd >= 0)
-            ::close(m_fd);
+            platform::close_file(m_fd);
     }
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
@@ -98,27 +82,26 @@ class FileDescriptor {
 std::string plan_file(size_t index, const std::filesystem::path& path, const ScanOptions& options,
                       std::vector<WorkUnit>& units, ReadStats& file_stats,
                       std::optional<FileState>& state) {
-    FileDescriptor fd(open_evidence(path));
+    FileDescriptor fd(platform::open_evidence(path));
     if (fd.get() < 0)
         return errno == ENOENT ? "no such file" : std::strerror(errno);
-    struct stat info {};
-    if (::fstat(fd.get(), &info) != 0)
+    platform::FileStatus info;
+    if (!platform::status_of(fd.get(), info))
         return std::strerror(errno);
-    if (S_ISDIR(info.st_mode))
+    if (info.kind == platform::FileKind::directory)
         return "is a directory";
-    if (!S_ISREG(info.st_mode))
+    if (info.kind != platform::FileKind::regular)
         return "not a regular file";
     state.emplace(info);
     std::vector<std::byte> header(evtx_header_block_size);
-    ssize_t got = ::pread(fd.get(), header.data(), header.size(), 0);
+    long long got = platform::read_at(fd.get(), header.data(), header.size(), 0);
     if (got < 0)
         return std::strerror(errno);
     if (auto reason = evtx_signature_problem(std::span(header.data(), static_cast<size_t>(got)));
         !reason.empty())
         return reason;
     // A file that grew between fstat and pread is at least as long as what was read.
-    uint64_t size =
-        std::max<uint64_t>(static_cast<uint64_t>(info.st_size), static_cast<uint64_t>(got));
+    uint64_t size = std::max<uint64_t>(info.size, static_cast<uint64_t>(got));
     auto parsed = parse_file_header(std::span(header.data(), static_cast<size_t>(got)));
     file_stats.header_crc_bad = parsed && !parsed->crc_ok;
     if (parsed && parsed->well_formed() && size >= evtx_header_block_size) {
@@ -147,8 +130,8 @@ std::string plan_file(size_t index, const std::filesystem::path& path, const Sca
 // True when `path` is no longer the file `before` describes (size, modification time, or
 // another file under its name).
 bool changed_since(const std::filesystem::path& path, const FileState& before) {
-    struct stat info {};
-    return ::stat(path.c_str(), &info) != 0 || !(FileState(info) == before);
+    platform::FileStatus info;
+    return !platform::status_of(path, info) || !(FileState(info) == before);
 }
 
 // Which files may have the same bytes as another input. Byte-identical files have equal
@@ -306,7 +289,7 @@ ScanResult scan_files(const std::vector<std::filesystem::path>& files,
             if (unit.whole_file) {
                 outcomes[u].stats = read_evtx(path, selector, sink);
             } else {
-                FileDescriptor fd(open_evidence(path));
+                FileDescriptor fd(platform::open_evidence(path));
                 if (fd.get() < 0)
                     throw InputError(std::strerror(errno));
                 outcomes[u].stats = screen_and_read(fd.get(), unit.header_block, unit.first_chunk,

@@ -2,6 +2,7 @@
 #include "wmihunt/screen.hpp"
 
 #include "wmihunt/guard.hpp"
+#include "wmihunt/platform.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -10,8 +11,6 @@
 #include <deque>
 #include <memory>
 #include <string_view>
-
-#include <unistd.h>
 
 #include <tbb/task_group.h>
 
@@ -33,7 +32,7 @@ std::string utf16le(std::string_view ascii) {
 size_t read_at(int fd, std::byte* buffer, size_t size, uint64_t offset) {
     size_t done = 0;
     while (done < size) {
-        ssize_t got = ::pread(fd, buffer + done, size - done, static_cast<off_t>(offset + done));
+        long long got = platform::read_at(fd, buffer + done, size - done, offset + done);
         if (got < 0) {
             if (errno == EINTR)
                 continue;
@@ -461,7 +460,7 @@ Screen::Screen(const RecordSelector& selector) : m_all(selector.all) {
 bool Screen::holds_a_needle(std::span<const std::byte> chunk) const {
     if (m_shift.empty()) {
         for (const auto& needle : m_needles)
-            if (::memmem(chunk.data(), chunk.size(), needle.data(), needle.size()) != nullptr)
+            if (platform::contains(chunk.data(), chunk.size(), needle.data(), needle.size()))
                 return true;
         return false;
     }

@@ -2,6 +2,8 @@
 // time zones through date/tz.h, and the ISO-8601 parser for --since/--until.
 #include "wmihunt/timefmt.hpp"
 
+#include "wmihunt/platform.hpp"
+
 #include <chrono>
 #include <cstdlib>
 
@@ -93,7 +95,8 @@ TimeZone TimeZone::named(std::string_view name) {
             name == "local" ? fmt::format("the local time zone ({}) is not in the system's tzdata",
                                           iana.empty() ? "/etc/localtime" : "TZ=" + iana)
                             : "unknown time zone (use UTC, local, or an IANA name such as "
-                              "Europe/Berlin from /usr/share/zoneinfo)");
+                              "Europe/Berlin from " +
+                                  platform::time_zone_source() + ")");
     }
     zone.m_name = std::string(zone.m_zone->name());
     return zone;

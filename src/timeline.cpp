@@ -1,6 +1,7 @@
 // timeline: event rows from matched events, and their order.
 #include "wmihunt/timeline.hpp"
 
+#include "wmihunt/platform.hpp"
 #include "wmihunt/subscriptions.hpp"
 
 #include <algorithm>
@@ -39,7 +40,7 @@ void sort_timeline(std::vector<EventRow>& rows) {
 void Timeline::consume(const MatchedEvent& event) {
     for (const auto& match : event.matches) {
         m_rows.push_back(make_event_row(m_detections[match.detection], event.event, match.extracted,
-                                        event.file.string()));
+                                        platform::utf8_of(event.file)));
         m_rows.back().sequence = event.sequence;
     }
 }

@@ -1,6 +1,8 @@
 // tuning: rule parsing, allowlist files and the keep/drop decision per event.
 #include "wmihunt/tuning.hpp"
 
+#include "wmihunt/platform.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,10 +11,6 @@
 #include <cstring>
 #include <memory>
 #include <sstream>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace wmihunt {
 
@@ -84,32 +82,34 @@ TuningRule parse_rule(std::string_view text, bool include, const std::string& or
 std::vector<TuningRule> load_allowlist(const std::filesystem::path& path) {
     // Opened without blocking (a FIFO without a writer), then read blocking: a regular
     // file, or a pipe (`--allowlist <(...)`), of at most allowlist_max_bytes.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    const std::string name = platform::utf8_of(path);
+    int fd = platform::open_read_only(path);
     if (fd < 0)
-        throw TuningError(fmt::format("{}: {}", path.string(), std::strerror(errno)));
-    std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
-    struct stat info {};
-    if (::fstat(fd, &info) != 0)
-        throw TuningError(fmt::format("{}: {}", path.string(), std::strerror(errno)));
-    if (!S_ISREG(info.st_mode) && !S_ISFIFO(info.st_mode))
-        throw TuningError(fmt::format("{}: not a regular file", path.string()));
-    if (S_ISREG(info.st_mode) && static_cast<uint64_t>(info.st_size) > allowlist_max_bytes)
-        throw TuningError(fmt::format("{}: larger than {} MiB, not an allowlist", path.string(),
+        throw TuningError(fmt::format("{}: {}", name, std::strerror(errno)));
+    std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { platform::close_file(*f); });
+    using platform::FileKind;
+    platform::FileStatus info;
+    if (!platform::status_of(fd, info))
+        throw TuningError(fmt::format("{}: {}", name, std::strerror(errno)));
+    if (info.kind != FileKind::regular && info.kind != FileKind::fifo)
+        throw TuningError(fmt::format("{}: not a regular file", name));
+    if (info.kind == FileKind::regular && info.size > allowlist_max_bytes)
+        throw TuningError(fmt::format("{}: larger than {} MiB, not an allowlist", name,
                                       allowlist_max_bytes >> 20));
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    platform::set_blocking(fd);
     std::string content;
     char buffer[65536];
     for (;;) {
-        ssize_t got = ::read(fd, buffer, sizeof buffer);
+        long long got = platform::read_some(fd, buffer, sizeof buffer);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
-            throw TuningError(fmt::format("{}: {}", path.string(), std::strerror(errno)));
+            throw TuningError(fmt::format("{}: {}", name, std::strerror(errno)));
         if (got == 0)
             break;
         content.append(buffer, static_cast<size_t>(got));
         if (content.size() > allowlist_max_bytes)
-            throw TuningError(fmt::format("{}: larger than {} MiB, not an allowlist", path.string(),
+            throw TuningError(fmt::format("{}: larger than {} MiB, not an allowlist", name,
                                           allowlist_max_bytes >> 20));
     }
     std::istringstream in(content);
@@ -121,7 +121,7 @@ std::vector<TuningRule> load_allowlist(const std::filesystem::path& path) {
             text = trim(text.substr(3));
         if (text.empty() || text.front() == '#')
             continue;
-        rules.push_back(parse_rule(text, false, fmt::format("{}:{}", path.string(), number)));
+        rules.push_back(parse_rule(text, false, fmt::format("{}:{}", name, number)));
     }
     return rules;
 }

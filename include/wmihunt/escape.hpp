@@ -15,7 +15,7 @@ namespace wmihunt {
 // nothing more.
 std::string terminal_escape(std::string_view value);
 
-// A file name for a message on stderr: terminal_escape of its bytes.
+// A file name for a message on stderr: terminal_escape of its bytes (its UTF-8 on Windows).
 std::string shown(const std::filesystem::path& path);
 
 } // namespace wmihunt

@@ -29,13 +29,14 @@ struct OutputError : std::runtime_error {
 void refuse_evidence(const std::filesystem::path& target, bool directory, std::string_view option,
                      const std::vector<std::filesystem::path>& inputs);
 
-// 64 unpredictable bits from the kernel (getrandom).
+// 64 unpredictable bits from the system (getrandom; BCryptGenRandom on Windows).
 uint64_t random_bits();
 
 // A new, empty file in `directory` named ".STEM.wmihunt-XXXXXXXXXXXXXXXX.tmp" (16 hex digits
-// of random()), created with O_CREAT|O_EXCL|O_NOFOLLOW, so nothing already there under
-// that name (a file, or a symbolic link planted to redirect the write) is ever opened;
-// another name is drawn when one is taken. `fd` is open for writing; throws OutputError
+// of random(); STEM cut to 200 bytes at a UTF-8 character's start), created with
+// O_CREAT|O_EXCL|O_NOFOLLOW (CREATE_NEW on Windows), so nothing already there under that
+// name (a file, or a symbolic link planted to redirect the write) is ever opened; another
+// name is drawn when one is taken. `fd` is open for writing; throws OutputError
 // ("cannot write DIRECTORY: reason") when no name can be created.
 struct Temporary {
     int fd = -1;

@@ -410,7 +410,7 @@ class Builder {
             cover.set("y", coord(y + 2));
             cover.set("text_y", coord(y + 10));
             cover.set("label_x", coord(chart_left - 8));
-            cover.set("label", shortened(source_label(row->source), 30) + " log");
+            cover.set("label", shortened(source_label(row->source), 26) + " log");
             cover.set("title", fmt::format("{}: {} records, {} to {}", row->source, row->records,
                                            time(row->first_time), time(row->last_time)));
             covers.push_back(cover);
@@ -423,7 +423,7 @@ class Builder {
             double mid = y + lane_height / 2;
             mu::data lane;
             lane.set("anchor", anchor);
-            lane.set("label", shortened(lane_label(*s), 36));
+            lane.set("label", shortened(lane_label(*s), 30));
             lane.set("title", s->verdict + " " + s->kind + ": " + heading(*s));
             lane.set("label_x", coord(chart_left - 8));
             lane.set("text_y", coord(mid + 4));

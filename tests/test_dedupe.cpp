@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "temp_dir.hpp"
 #include <fstream>
 #include <unistd.h>
 
@@ -10,10 +11,8 @@ using namespace wmihunt;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("wmihunt-dedupe-" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("dedupe") {}
     fs::path write(const std::string& name, const std::string& bytes) const {
         std::ofstream(path / name, std::ios::binary) << bytes;
         return path / name;

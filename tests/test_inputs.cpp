@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "temp_dir.hpp"
 #include <fstream>
 
 #include <sys/stat.h>
@@ -12,14 +13,8 @@ using namespace wmihunt;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("wmihunt-inputs-" + std::to_string(::getpid()));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("inputs") {}
     fs::path touch(const fs::path& relative) const {
         fs::create_directories((path / relative).parent_path());
         std::ofstream(path / relative) << "x";

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "temp_dir.hpp"
 #include <fcntl.h>
 #include <fstream>
 #include <regex>
@@ -16,13 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("wmihunt-output-" + std::to_string(::getpid()));
-    TempDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("output") {}
 };
 
 std::string read(const fs::path& path) {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "temp_dir.hpp"
 #include <cerrno>
 #include <fstream>
 #include <iterator>
@@ -15,14 +16,8 @@ using namespace wmihunt;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("wmihunt-platform-" + std::to_string(::getpid()));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : test::TempDir {
+    TempDir() : test::TempDir("platform") {}
 };
 } // namespace
 
